@@ -1,0 +1,32 @@
+# Two commands for a fresh machine: `make report` (set-up + the seed audit) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/m3e-small/config.json
+SEEDS := seeds/yuexiu-2021-review-2022-plan.txt seeds/yuexiu-2022-review-2023-plan.txt
+
+.PHONY: report test setup model bench
+
+report: $(STAMP) $(MODEL)
+	$(BIN)/tracker audit $(SEEDS) --out reports/2022-yuexiu
+
+test: $(STAMP) $(MODEL)
+	$(BIN)/python -m pytest -q
+
+setup: $(STAMP)
+
+model: $(MODEL)
+
+# torch==2.13.0 first: it resolves to the local CPU build; unpinned, pip would pull CUDA wheels.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[embed,test]'
+	touch $(STAMP)
+
+$(MODEL): | $(STAMP)
+	$(BIN)/tracker model fetch
+
+bench: $(STAMP) $(MODEL)
+	$(BIN)/python bench/bench.py

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+PLAN_2022 = SEEDS / "yuexiu-2021-review-2022-plan.txt"
+EXEC_2022 = SEEDS / "yuexiu-2022-review-2023-plan.txt"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+GOLD_SEED = SHARED / "eval" / "gold_seed.json"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is not beside the checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def encoder(tmp_path_factory):
+    """The real m3e-small model, with a throwaway embedding cache."""
+    from tracker.encoder import Encoder
+
+    return Encoder("m3e-small", tmp_path_factory.mktemp("cache"), log=lambda *_: None)
+
+
+@pytest.fixture(scope="session")
+def seed_audit(encoder):
+    from tracker import pipeline
+    from tracker.model import Options
+
+    return pipeline.audit(PLAN_2022, EXEC_2022, Options(), encoder)

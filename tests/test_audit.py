@@ -1,0 +1,56 @@
+"""Matching and rating with the real m3e-small model on the seed pair."""
+import json
+
+import pytest
+
+from tracker import evaluate, match
+from tracker.render import jsonout, write_atomic
+
+from .conftest import GOLD_SEED, need
+
+
+def by_prefix(audit, prefix):
+    return next(v for v in audit.verdicts if v.commitment.sentence.norm.startswith(prefix))
+
+
+def test_every_commitment_is_rated(seed_audit):
+    assert len(seed_audit.verdicts) == 85
+    for verdict in seed_audit.verdicts:
+        assert verdict.status in ("fulfilled", "partial", "missing")
+        assert verdict.reason
+        assert (verdict.status == "missing") == (not verdict.evidence)
+        scores = [e.score for e in verdict.evidence]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_target_met_is_quoted_in_the_reason(seed_audit):
+    verdict = by_prefix(seed_audit, "促进和稳定就业，开展“南粤家政”培训4000人次以上")
+    assert verdict.evidence[0].statement.sentence.norm.startswith("开展“南粤家政”补贴性培训7290人次")
+    assert "目标4000人次以上，实际7290人次" in verdict.reason
+
+
+def test_unmentioned_reform_is_missing(seed_audit):
+    assert by_prefix(seed_audit, "探索破产审判与破产事务相分离改革").status == "missing"
+    assert by_prefix(seed_audit, "深化文化交流活动内涵").status == "missing"
+
+
+def test_named_project_finds_its_statement(seed_audit):
+    verdict = by_prefix(seed_audit, "高标准建设麓湖、流花湖共3.3公里生态碧道，新建一批口袋公园")
+    assert "口袋公园" in verdict.evidence[0].statement.text
+    assert verdict.status == "partial"
+
+
+def test_clauses_split_outside_quotes():
+    assert match.split_clauses("支持“链主”企业牵头，协同产业链上下游资源开展攻关，主导或参与行业标准制定。") == [
+        "支持“链主”企业牵头", "协同产业链上下游资源开展攻关", "主导或参与行业标准制定"]
+
+
+def test_audit_json_shape(seed_audit, tmp_path):
+    path = write_atomic(tmp_path / "a.json", jsonout.dumps(jsonout.audit_document(seed_audit)))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["plan_report"]["year"] == data["execution_report"]["year"] == 2022
+    assert sum(data["summary"].values()) == len(data["commitments"]) == 85
+    first = data["commitments"][0]
+    assert set(first) >= {"id", "chapter", "text", "status", "confidence", "reason", "targets", "evidence"}
+    evidence = next(c for c in data["commitments"] if c["evidence"])["evidence"][0]
+    assert set(evidence) >= {"text", "score", "chapter", "location"}

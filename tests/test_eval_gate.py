@@ -1,0 +1,34 @@
+"""Fails CI when agreement with the seed gold drops below pinned floors (trafilatura's habit).
+
+The floors sit a little under the figures measured when they were last raised (see the closing
+notes of the issues); raise them as the engine improves, never lower them to make a change pass.
+"""
+import pytest
+
+from tracker import evaluate
+from tracker.render import jsonout, write_atomic
+
+from .conftest import GOLD_SEED, need
+
+FLOORS = {"kappa": 0.25, "missing_f1": 0.60, "precision_at_1": 0.85, "coverage": 1.0}
+
+
+def test_seed_agreement_floors(seed_audit, tmp_path):
+    path = write_atomic(tmp_path / "audit.json", jsonout.dumps(jsonout.audit_document(seed_audit)))
+    scores = evaluate.score(path, need(GOLD_SEED))
+    assert scores.aligned / scores.gold_total >= FLOORS["coverage"]
+    assert scores.kappa >= FLOORS["kappa"]
+    assert scores.f1["missing"] >= FLOORS["missing_f1"]
+    assert scores.precision_at_1 >= FLOORS["precision_at_1"]
+
+
+def test_eval_cli_exit_codes(seed_audit, tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    path = write_atomic(tmp_path / "audit.json", jsonout.dumps(jsonout.audit_document(seed_audit)))
+    ok = CliRunner().invoke(cli, ["eval", str(path), str(need(GOLD_SEED)), "--quiet", "--min-kappa", "0.1"])
+    assert ok.exit_code == 0 and "kappa" in ok.output.splitlines()[-1]
+    low = CliRunner().invoke(cli, ["eval", str(path), str(need(GOLD_SEED)), "--quiet", "--min-kappa", "0.99"])
+    assert low.exit_code == 1

@@ -1,0 +1,182 @@
+"""Match: for every commitment, the review statements that speak to it, clause by clause.
+
+Commitments and statements both bundle several tasks, so both are cut into clauses. Four
+signals (see params.py) are computed for each (commitment clause, statement) pair and fused by
+a small logistic model; a statement is evidence for the clauses it scores above the threshold.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from . import params
+from .model import Candidates, Evidence, Item
+
+CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
+NON_WORD = re.compile(r"[^\w]|_")
+QUOTED = re.compile(r"[“《]([^”》]{2,30})[”》]")
+CONNECTIVES = re.compile(r"^(?:并|和|及|同时|进一步|切实|积极|大力|全面|持续|不断|着力|努力|加快|坚持|深入)+")
+
+
+def split_clauses(text: str) -> list[str]:
+    """Clauses at ，；： outside quotes and brackets; very short pieces join their neighbour."""
+    pieces: list[str] = []
+    depth = 0
+    current = ""
+    for char in text:
+        if char in "“《（(":
+            depth += 1
+        elif char in "”》）)" and depth:
+            depth -= 1
+        if depth == 0 and CLAUSE_SPLIT.match(char):
+            pieces.append(current)
+            current = ""
+        else:
+            current += char
+    pieces.append(current)
+    clauses: list[str] = []
+    for piece in (p.strip().rstrip("。！？；") for p in pieces):
+        if not piece:
+            continue
+        if clauses and len(NON_WORD.sub("", clauses[-1])) < 6:
+            clauses[-1] += "，" + piece
+        else:
+            clauses.append(piece)
+    if len(clauses) > 1 and len(NON_WORD.sub("", clauses[-1])) < 6:
+        last = clauses.pop()
+        clauses[-1] += "，" + last
+    return clauses or [text]
+
+
+def ngrams(text: str) -> set[str]:
+    compact = NON_WORD.sub("", text)
+    return {compact[i:i + n] for n in params.NGRAM_SIZES for i in range(len(compact) - n + 1)}
+
+
+class TermWeights:
+    """IDF of character n-grams over the sentences of both sides: rare terms decide."""
+
+    def __init__(self, documents: list[str]):
+        self.documents = len(documents) or 1
+        self.df: Counter[str] = Counter()
+        for document in documents:
+            self.df.update(ngrams(document))
+        self.max_idf = math.log(self.documents + 1)
+
+    def idf(self, gram: str) -> float:
+        return math.log((self.documents + 1) / (self.df.get(gram, 0) + 1))
+
+    def mass(self, grams: set[str]) -> float:
+        return sum(self.idf(g) for g in grams if len(g) == 2)
+
+
+@dataclass
+class SignalMatrix:
+    """Each signal for every (commitment clause, statement) pair."""
+
+    clause_owner: list[int]  # commitment index of each clause row
+    clauses: list[str]
+    signals: dict[str, np.ndarray]  # name -> (clauses, statements)
+    concrete: list[bool]
+
+    def fused(self) -> np.ndarray:
+        total = np.full(next(iter(self.signals.values())).shape, params.BIAS, dtype=np.float64)
+        for name, weight in params.WEIGHTS.items():
+            total += weight * self.signals[name]
+        return 1.0 / (1.0 + np.exp(-total))
+
+
+def _csls(similarity: np.ndarray, k: int) -> np.ndarray:
+    if similarity.size == 0:
+        return similarity
+    k_rows = min(k, similarity.shape[1])
+    k_cols = min(k, similarity.shape[0])
+    r_rows = np.mean(-np.partition(-similarity, k_rows - 1, axis=1)[:, :k_rows], axis=1)
+    r_cols = np.mean(-np.partition(-similarity, k_cols - 1, axis=0)[:k_cols, :], axis=0)
+    return 2 * similarity - r_rows[:, None] - r_cols[None, :]
+
+
+def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMatrix:
+    """Compute all signals. `encode(texts) -> normalised vectors` is the only model access."""
+    owners: list[int] = []
+    clauses: list[str] = []
+    for index, item in enumerate(commitments):
+        for clause in split_clauses(item.sentence.norm):
+            owners.append(index)
+            clauses.append(clause)
+    statement_owner: list[int] = []
+    statement_clauses: list[str] = []
+    for index, item in enumerate(statements):
+        for clause in split_clauses(item.sentence.norm):
+            statement_owner.append(index)
+            statement_clauses.append(clause)
+    shape = (len(clauses), len(statements))
+    if not clauses or not statements:
+        empty = {name: np.zeros(shape) for name in params.WEIGHTS}
+        return SignalMatrix(owners, clauses, empty, [True] * len(clauses))
+
+    vectors = encode(clauses + statement_clauses)
+    clause_vectors, statement_vectors = vectors[:len(clauses)], vectors[len(clauses):]
+    csls_clause = _csls(clause_vectors @ statement_vectors.T, params.CSLS_NEIGHBOURS)
+    csls = np.full(shape, -1.0)
+    for column, owner in enumerate(statement_owner):
+        np.maximum(csls[:, owner], csls_clause[:, column], out=csls[:, owner])
+
+    weights = TermWeights([c.sentence.norm for c in commitments] + [s.sentence.norm for s in statements])
+    statement_grams = [ngrams(s.sentence.norm) for s in statements]
+    terms = np.zeros(shape)
+    rare = np.zeros(shape)
+    concrete: list[bool] = []
+    floor = params.RARE_IDF_FLOOR * weights.max_idf
+    for row, clause in enumerate(clauses):
+        grams = ngrams(CONNECTIVES.sub("", clause))
+        idf = {g: weights.idf(g) for g in grams}
+        bigram_mass = sum(v for g, v in idf.items() if len(g) == 2) or 1.0
+        concrete.append(
+            bigram_mass >= params.CONCRETE_TERM_MASS * weights.max_idf
+            or bool(QUOTED.search(clause)) or bool(re.search(r"\d", clause))
+        )
+        for column, other in enumerate(statement_grams):
+            shared = grams & other
+            if not shared:
+                continue
+            terms[row, column] = sum(idf[g] for g in shared if len(g) == 2) / bigram_mass
+            best = max((idf[g] for g in shared if len(g) >= params.RARE_MIN_SIZE), default=0.0)
+            if best >= floor:
+                rare[row, column] = (best - floor) / (weights.max_idf - floor)
+    fuzzy = process.cdist(clauses, [s.sentence.norm for s in statements], scorer=fuzz.partial_ratio,
+                          dtype=np.float32) / 100.0
+    return SignalMatrix(owners, clauses, {"csls": csls, "terms": terms, "rare": rare, "fuzzy": fuzzy.astype(np.float64)}, concrete)
+
+
+def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMatrix) -> list[Candidates]:
+    fused = matrix.fused()
+    result: list[Candidates] = []
+    rows_of: dict[int, list[int]] = {}
+    for row, owner in enumerate(matrix.clause_owner):
+        rows_of.setdefault(owner, []).append(row)
+    for index, item in enumerate(commitments):
+        rows = rows_of.get(index, [])
+        scores = fused[rows] if rows else np.zeros((0, len(statements)))
+        best = scores.max(axis=0) if len(rows) else np.zeros(len(statements))
+        order = np.argsort(-best, kind="stable")
+        evidence = []
+        for column in order[: params.SENTENCE_EVIDENCE_LIMIT]:
+            if best[column] < params.EVIDENCE_THRESHOLD:
+                break
+            best_row = rows[int(np.argmax(scores[:, column]))]
+            evidence.append(
+                Evidence(
+                    statement=statements[column],
+                    score=float(best[column]),
+                    signals={name: float(matrix.signals[name][best_row, column]) for name in params.WEIGHTS},
+                    clauses=[k for k, row in enumerate(rows) if fused[row, column] >= params.EVIDENCE_THRESHOLD],
+                )
+            )
+        result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows], evidence))
+    return result

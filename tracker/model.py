@@ -1,0 +1,206 @@
+"""The data model: every stage takes and returns these dataclasses, nothing else.
+
+ingest -> Source; structure -> Report (sections, sentences); extract -> Extraction (commitments,
+statements); match -> Candidates; rate -> Verdict; the pipeline gathers them into an Audit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MODEL = "models/m3e-small"
+
+
+@dataclass
+class Options:
+    """One options object passed through every stage (trafilatura's habit)."""
+
+    model: str = DEFAULT_MODEL
+    top_k: int = 5
+    cache_dir: Path | None = None
+    lang: str = "zh"
+    details: bool = False
+    color: bool | None = None  # None: decide from the terminal and NO_COLOR
+
+
+# ---------------------------------------------------------------- ingest
+
+
+@dataclass
+class Paragraph:
+    """A run of clean text that the source presents as one paragraph."""
+
+    start: int  # index into Source.clean
+    end: int
+    heading: bool = False  # a markdown heading or numbered section/chapter line
+    lead_end: int | None = None  # end of a bold lead (**…。**) at the paragraph's start
+
+
+@dataclass
+class Table:
+    """A tab-separated table (the indicator table of the development-plan reports)."""
+
+    line: int
+    rows: list[list[str]]
+
+
+@dataclass
+class Source:
+    """A decoded report with conversion debris removed.
+
+    `clean` keeps the original characters (no folding) so quotes stay faithful;
+    `clean_offsets[i]` is the index in `original` of `clean[i]`.
+    """
+
+    path: str
+    original: str
+    clean: str
+    clean_offsets: list[int]
+    paragraphs: list[Paragraph]
+    footnotes: dict[int, str] = field(default_factory=dict)
+    footnote_refs: list[tuple[int, int]] = field(default_factory=list)  # (clean index, number)
+    tables: list[Table] = field(default_factory=list)
+
+    def line_of(self, original_index: int) -> int:
+        return self.original.count("\n", 0, original_index) + 1
+
+
+# ---------------------------------------------------------------- structure
+
+
+@dataclass(frozen=True)
+class Location:
+    line: int  # 1-based line of the sentence's first character in the file
+    start: int  # character offsets into the decoded original text
+    end: int
+
+    def __str__(self) -> str:
+        return f"L{self.line}"
+
+
+@dataclass
+class Sentence:
+    id: str
+    text: str  # original characters, debris removed: for quoting
+    norm: str  # folded punctuation, no CJK–digit spaces: for matching
+    location: Location
+    section: str  # "review" | "plan" | "other"
+    chapter: str  # title of the chapter （一）…, or "" before the first one
+    paragraph: int  # index of the paragraph in the report
+    position: int  # index of the sentence within its paragraph
+    kind: str = "body"  # body | lead | heading | target | preamble | meta | closing | problems
+    footnotes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    kind: str  # "review" | "plan" | "other"
+    number: str  # 一, 二, …
+    title: str
+    year: int | None
+    line: int
+
+
+@dataclass
+class Report:
+    path: str
+    title: str
+    review_year: int | None
+    plan_year: int | None
+    sections: list[Section]
+    sentences: list[Sentence]
+    tables: list[Table]
+
+
+# ---------------------------------------------------------------- extract
+
+
+@dataclass
+class Quantity:
+    text: str  # as written
+    value: float  # in base units (万/亿 applied)
+    unit: str  # "%", "亿元" -> "元", "人次", …; "" for bare counts
+    qualifier: str | None  # at_least | more_than | about | at_most | just_under | aim | None
+    measure: str  # what is measured, e.g. "地区生产总值"
+    kind: str  # "growth" | "level" | "share" | "change"
+    average: bool = False  # 两年平均增长…
+    start: int = 0  # offsets in the sentence's norm text
+    end: int = 0
+
+
+@dataclass
+class Item:
+    """A commitment (plan) or statement (review): one located sentence and its quantities."""
+
+    id: str
+    sentence: Sentence
+    quantities: list[Quantity]
+    target: bool = False  # one entry of the plan's list of main targets
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @property
+    def chapter(self) -> str:
+        return self.sentence.chapter
+
+
+@dataclass
+class Extraction:
+    report: Report
+    commitments: list[Item]
+    statements: list[Item]
+
+
+# ---------------------------------------------------------------- match and rate
+
+
+@dataclass
+class Evidence:
+    statement: Item
+    score: float  # fused score, the ranking key
+    signals: dict[str, float]  # each signal's score
+    clauses: list[int] = field(default_factory=list)  # indices of the commitment's clauses it covers
+
+
+@dataclass
+class Candidates:
+    commitment: Item
+    clauses: list[str]
+    concrete: list[bool]  # which clauses carry something checkable (a name, a number)
+    evidence: list[Evidence]  # strongest first
+
+
+@dataclass
+class TargetCheck:
+    target: Quantity
+    actual: Quantity | None
+    met: bool | None  # None: no comparable figure reported
+
+
+@dataclass
+class Verdict:
+    commitment: Item
+    status: str  # fulfilled | partial | missing
+    confidence: float
+    reason: str
+    evidence: list[Evidence]
+    clauses: list[str]
+    covered: list[bool]
+    targets: list[TargetCheck] = field(default_factory=list)
+
+
+@dataclass
+class Audit:
+    plan: Report
+    execution: Report
+    year: int
+    model: str
+    verdicts: list[Verdict]
+
+    def summary(self) -> dict[str, int]:
+        counts = {"fulfilled": 0, "partial": 0, "missing": 0}
+        for verdict in self.verdicts:
+            counts[verdict.status] += 1
+        return counts

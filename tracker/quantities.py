@@ -1,0 +1,111 @@
+"""Quantities in Chinese report sentences: value, unit, scale, qualifier, measure and kind.
+
+"超380亿元" -> 3.8e10 元, more_than; "4000人次以上" -> 4000 人次, at_least; "增长4%左右" -> growth 4 %,
+about; "控制在25万吨标准煤以内" -> 2.5e5 吨标准煤, at_most; "两年平均增长5.7%" -> growth, average.
+Expects normalised text (no spaces between CJK and digits).
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Quantity
+
+CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SCALES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
+UNITS = sorted(
+    """个百分点 吨标准煤 平方公里 平方米 千瓦时 公顷 公里 千米 人次 剂次 万人 元 美元 户 家 个 项 件 场 台 套 所 对 张 条 处 间
+    宗 批 名 位 座 辆 亩 吨 千瓦 天 倍 艘 部 份 支 根 人 站 类 岁 床 斤 立方米 标箱 GW 次 篇 本 例 片 株 棵""".split(),
+    key=len,
+    reverse=True,
+)
+# Units that need a count (Chinese numerals are only read before these, to avoid "一体化", "三大").
+COUNT_UNITS = "个项家件场台套所对张条处间宗批名位座辆部份支根类次例片本篇"
+
+NUMBER = r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3}(?=(?:[%s])))" % COUNT_UNITS
+PATTERN = re.compile(
+    r"(?P<pre>不超过|不低于|不少于|超过|超|逾|近|约|达到|控制在)?"
+    + NUMBER
+    + r"(?P<scale>万亿|亿|万|千(?!米|瓦)|百(?=万))?"
+    + r"(?P<unit>%|‰|" + "|".join(map(re.escape, UNITS)) + r")?"
+    + r"(?P<post>以上|以内|以下|左右|上下|多|余)?"
+)
+GROWTH = re.compile(r"(?:增长|增加|提高|提升|上涨|涨幅|增速|增幅|回升)(?:率)?(?:为|达到|达)?$")
+DECLINE = re.compile(r"(?:下降|降低|减少|压减|压缩|下调|回落)(?:率)?(?:为|达到|达)?$")
+AVERAGE = re.compile(r"平均(?:增长|增速)?$")
+CLAUSE_BREAK = re.compile(r"[，、；：。！？（）“”《》]")
+LEADING_NOISE = re.compile(r"^(?:全年|累计|预计|力争|全区|全市|其中|新增|实现|完成|开展|达到|达|共|约|超|为)+")
+QUALIFIERS = {
+    "以上": "at_least", "不低于": "at_least", "不少于": "at_least",
+    "超": "more_than", "超过": "more_than", "逾": "more_than", "多": "more_than", "余": "more_than",
+    "左右": "about", "约": "about", "上下": "about",
+    "以内": "at_most", "以下": "at_most", "不超过": "at_most", "控制在": "at_most",
+    "近": "just_under",
+}
+
+
+def _cn_number(text: str) -> float:
+    if text.isdigit() or "." in text:
+        return float(text)
+    if text == "十":
+        return 10.0
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return float((CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(units, 0) if units else 0))
+    return float(CN_DIGITS.get(text, 0))
+
+
+def parse(text: str) -> list[Quantity]:
+    quantities: list[Quantity] = []
+    for match in PATTERN.finditer(text):
+        number, unit, scale = match.group("num"), match.group("unit") or "", match.group("scale") or ""
+        start, end = match.span()
+        after = text[end:end + 1]
+        before = text[max(0, match.start("num") - 1):match.start("num")]
+        if before == "第" or (after and after.isascii() and after.isalpha()) or (after and after in "版"):
+            continue
+        if re.fullmatch(r"\d{4}", number) and (after == "年" or unit in ("", "年")):
+            continue
+        if after == "年" and not unit:
+            continue
+        if not unit and not scale:
+            continue  # a bare number ("“3+3”", "6大组团") is not a quantity
+        value = round(_cn_number(number) * SCALES.get(scale, 1.0), 6)
+        if unit == "万人":
+            value, unit = value * 1e4, "人"
+        prefix = text[:match.start()]
+        clause = CLAUSE_BREAK.split(prefix)[-1]
+        kind = "level"
+        if unit in ("%", "‰", "个百分点"):
+            if GROWTH.search(clause):
+                kind = "growth"
+            elif DECLINE.search(clause):
+                kind = "change"
+                value = -value
+            else:
+                kind = "share"
+        elif DECLINE.search(clause) and unit:
+            kind = "change"
+        qualifier = QUALIFIERS.get(match.group("post") or "") or QUALIFIERS.get(match.group("pre") or "")
+        if qualifier is None and "力争" in text[max(0, match.start() - 30):match.start()]:
+            qualifier = "aim"
+        measure = GROWTH.sub("", DECLINE.sub("", AVERAGE.sub("", clause)))
+        measure = LEADING_NOISE.sub("", measure).strip()[-16:]
+        if unit in COUNT_UNITS or unit in ("人", "户", "人次") or not measure:
+            following = CLAUSE_BREAK.split(text[end:])[0]
+            measure = f"{measure}…{following[:10]}" if following else measure
+        if not measure and quantities:
+            measure = quantities[-1].measure
+        quantities.append(
+            Quantity(
+                text=match.group(0),
+                value=value,
+                unit=unit,
+                qualifier=qualifier,
+                measure=measure,
+                kind=kind,
+                average=bool(AVERAGE.search(re.sub(r"(?:增长|增速)$", "", clause)) or "年平均" in clause),
+                start=start,
+                end=end,
+            )
+        )
+    return quantities

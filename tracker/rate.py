@@ -1,0 +1,139 @@
+"""Rate: fulfilled / partial / missing, with a one-sentence reason a deputy can check.
+
+- missing: no statement of the review scores as evidence for any clause;
+- numeric targets are compared with a reported figure of the same kind and unit, honouring the
+  qualifier; a target whose figure is not reported is missing (or partial when the indicator is
+  mentioned without a figure, "实现正增长");
+- completion promised (完成/建成/出台…) but only progress reported (推进/启动…) is partial;
+- otherwise fulfilled when every concrete clause has evidence, partial when only some do.
+"""
+from __future__ import annotations
+
+import re
+
+from . import params
+from .model import Candidates, Evidence, Quantity, TargetCheck, Verdict
+
+COMPLETION = re.compile(r"完成|建成|开设|成立|出台|制定|印发|开业|竣工|实现|创建|通过")
+PROGRESS_ONLY = re.compile(r"有序推进|稳步推进|加快推进|正在|启动|推进中|前期|筹建|谋划|基本完成|基本完工")
+DONE = re.compile(r"完成|建成|竣工|开业|出台|印发|成立|挂牌|投入使用|开放|运营|上线|获批|落地|完工|实现|获评|入选|创建")
+RATE_UNITS = ("%", "‰", "个百分点")
+NUMERALS = "零一二三四五六七八九十"
+
+
+def _count_word(number: int) -> str:
+    return NUMERALS[number] if 0 <= number <= 10 else str(number)
+
+
+def _shorten(text: str, limit: int = 18) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ngram_overlap(a: str, b: str) -> float:
+    grams_a = {a[i:i + 2] for i in range(len(a) - 1)}
+    grams_b = {b[i:i + 2] for i in range(len(b) - 1)}
+    return len(grams_a & grams_b) / len(grams_a) if grams_a else 0.0
+
+
+def is_target(quantity: Quantity, target_item: bool) -> bool:
+    """A committed figure: a rate, a qualified figure, or any figure in the plan's target list."""
+    return target_item or quantity.unit in RATE_UNITS or quantity.qualifier is not None
+
+
+def _comparable(target: Quantity, actual: Quantity) -> bool:
+    if (target.unit in RATE_UNITS) != (actual.unit in RATE_UNITS):
+        return False
+    if target.unit not in RATE_UNITS and target.unit != actual.unit:
+        return False
+    if target.unit in RATE_UNITS and (target.kind == "growth") != (actual.kind == "growth"):
+        return False
+    return _ngram_overlap(target.measure.split("…")[0], actual.measure) >= 0.3 or (
+        "…" in target.measure and _ngram_overlap(target.measure.split("…")[-1], actual.measure) >= 0.3
+    )
+
+
+def _met(target: Quantity, actual: Quantity) -> bool:
+    lower_better = target.kind == "change" or target.qualifier == "at_most" or any(
+        word in target.measure for word in params.LOWER_IS_BETTER
+    )
+    rate = target.unit in RATE_UNITS
+    slack = params.ABOUT_TOLERANCE_POINTS if rate else abs(target.value) * params.ABOUT_TOLERANCE_RELATIVE
+    if target.qualifier != "about":
+        slack = 0.0
+    goal, value = target.value, actual.value
+    if target.kind == "change":  # 下降0.5%: both negative after parsing; more decline is better
+        return value <= goal + slack
+    if lower_better:
+        return value <= goal + slack
+    if target.qualifier == "more_than":
+        return value > goal or (actual.qualifier in ("more_than", "at_least") and value >= goal)
+    return value >= goal - slack
+
+
+def check_targets(candidates: Candidates) -> list[TargetCheck]:
+    item = candidates.commitment
+    checks = []
+    for target in item.quantities:
+        if not is_target(target, item.target):
+            continue
+        actual = None
+        for evidence in candidates.evidence:
+            actual = next((q for q in evidence.statement.quantities if _comparable(target, q)), None)
+            if actual:
+                break
+        checks.append(TargetCheck(target, actual, _met(target, actual) if actual else None))
+    return checks
+
+
+def _figure(quantity: Quantity) -> str:
+    return quantity.text
+
+
+def rate(candidates: Candidates) -> Verdict:
+    item = candidates.commitment
+    evidence = candidates.evidence
+    clauses = candidates.clauses
+    covered = [False] * len(clauses)
+    for found in evidence:
+        for index in found.clauses:
+            covered[index] = True
+    targets = check_targets(candidates)
+    top = evidence[0].score if evidence else 0.0
+
+    if not evidence:
+        return Verdict(item, "missing", _confidence_missing(candidates), "执行情况未见下文：没有一条表述提到这项承诺。",
+                       [], clauses, covered, targets)
+
+    concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(clauses)))
+    evidenced = [i for i in concrete if covered[i]]
+    unmet = [c for c in targets if c.met is False]
+    unreported = [c for c in targets if c.met is None]
+    best_text = evidence[0].statement.sentence.norm
+
+    if targets and not unmet and not unreported:
+        parts = "；".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}" for c in targets)
+        if len(evidenced) == len(concrete) or item.target:
+            return Verdict(item, "fulfilled", top, f"{parts}，已完成。", evidence, clauses, covered, targets)
+    if unmet:
+        check = unmet[0]
+        return Verdict(item, "partial", top, f"目标{_figure(check.target)}，实际{_figure(check.actual)}，未达到目标。",
+                       evidence, clauses, covered, targets)
+    if item.target and unreported:
+        return Verdict(item, "partial", top * 0.8,
+                       f"目标{_figure(unreported[0].target)}，执行情况提到该指标但未报具体数值。",
+                       evidence, clauses, covered, targets)
+    if len(evidenced) < len(concrete):
+        missing = [clauses[i] for i in concrete if not covered[i]]
+        reason = (f"{_count_word(len(concrete))}项内容中{_count_word(len(evidenced))}项有下文；"
+                  f"未见：{'、'.join(_shorten(m) for m in missing[:2])}{'等' if len(missing) > 2 else ''}。")
+        return Verdict(item, "partial", top * len(evidenced) / len(concrete) + 0.3, reason, evidence, clauses, covered, targets)
+    promised = COMPLETION.search(item.sentence.norm)
+    if promised and PROGRESS_ONLY.search(best_text) and not DONE.search(best_text):
+        return Verdict(item, "partial", top * 0.7,
+                       f"承诺“{promised.group(0)}”，执行情况只报告仍在推进。", evidence, clauses, covered, targets)
+    return Verdict(item, "fulfilled", top, f"各项内容均有下文：{_shorten(evidence[0].statement.text, 40)}",
+                   evidence, clauses, covered, targets)
+
+
+def _confidence_missing(candidates: Candidates) -> float:
+    return 0.9

@@ -1,0 +1,103 @@
+"""JSON documents: the extraction of one report and the audit of a pair (format documented in
+docs/json.md; other tools read it, so fields are only ever added)."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from ..model import Audit, Extraction, Item, Quantity, Report, Sentence
+
+EXTRACT_FORMAT = "tracker-extract/1"
+AUDIT_FORMAT = "tracker-audit/1"
+
+
+def quantity_json(quantity: Quantity) -> dict:
+    data = asdict(quantity)
+    data.pop("start"), data.pop("end")
+    return data
+
+
+def location_json(sentence: Sentence) -> dict:
+    return {"line": sentence.location.line, "start": sentence.location.start, "end": sentence.location.end}
+
+
+def item_json(item: Item) -> dict:
+    data = {
+        "id": item.id,
+        "chapter": item.chapter,
+        "text": item.text,
+        "normalized": item.sentence.norm,
+        "kind": item.sentence.kind,
+        "quantities": [quantity_json(q) for q in item.quantities],
+        "location": location_json(item.sentence),
+    }
+    if item.sentence.footnotes:
+        data["footnotes"] = item.sentence.footnotes
+    return data
+
+
+def report_json(report: Report) -> dict:
+    return {
+        "path": report.path,
+        "title": report.title,
+        "review_year": report.review_year,
+        "plan_year": report.plan_year,
+        "sections": [asdict(section) for section in report.sections],
+    }
+
+
+def extraction_document(extraction: Extraction) -> dict:
+    return {
+        "format": EXTRACT_FORMAT,
+        "report": report_json(extraction.report),
+        "commitments": [item_json(item) for item in extraction.commitments],
+        "statements": [item_json(item) for item in extraction.statements],
+        "tables": [{"line": t.line, "rows": t.rows} for t in extraction.report.tables],
+    }
+
+
+def audit_document(audit: Audit) -> dict:
+    commitments = []
+    for verdict in audit.verdicts:
+        item = verdict.commitment
+        commitments.append({
+            "id": item.id,
+            "chapter": item.chapter,
+            "text": item.text,
+            "status": verdict.status,
+            "confidence": round(verdict.confidence, 3),
+            "reason": verdict.reason,
+            "location": location_json(item.sentence),
+            "clauses": [{"text": c, "evidenced": bool(ok)} for c, ok in zip(verdict.clauses, verdict.covered)],
+            "targets": [
+                {
+                    "target": quantity_json(check.target),
+                    "actual": quantity_json(check.actual) if check.actual else None,
+                    "met": check.met,
+                }
+                for check in verdict.targets
+            ],
+            "evidence": [
+                {
+                    "id": evidence.statement.id,
+                    "text": evidence.statement.text,
+                    "score": round(evidence.score, 4),
+                    "signals": {k: round(v, 4) for k, v in evidence.signals.items()},
+                    "chapter": evidence.statement.chapter,
+                    "location": location_json(evidence.statement.sentence),
+                }
+                for evidence in verdict.evidence
+            ],
+        })
+    return {
+        "format": AUDIT_FORMAT,
+        "plan_report": {"path": audit.plan.path, "title": audit.plan.title, "year": audit.year},
+        "execution_report": {"path": audit.execution.path, "title": audit.execution.title, "year": audit.year},
+        "model": audit.model,
+        "summary": audit.summary(),
+        "commitments": commitments,
+    }
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
