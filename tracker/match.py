@@ -85,9 +85,13 @@ class SignalMatrix:
     concrete: list[bool]
 
     def fused(self) -> np.ndarray:
+        """Logistic fusion, less a penalty for statements that another clause claims more strongly:
+        a statement reports mostly on one thing, so a weaker claim on it is mostly topical."""
         total = np.full(next(iter(self.signals.values())).shape, params.BIAS, dtype=np.float64)
         for name, weight in params.WEIGHTS.items():
             total += weight * self.signals[name]
+        if total.size:
+            total -= params.COMPETITION * (total.max(axis=0, keepdims=True) - total)
         return 1.0 / (1.0 + np.exp(-total))
 
 
@@ -175,7 +179,7 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
                     statement=statements[column],
                     score=float(best[column]),
                     signals={name: float(matrix.signals[name][best_row, column]) for name in params.WEIGHTS},
-                    clauses=[k for k, row in enumerate(rows) if fused[row, column] >= params.EVIDENCE_THRESHOLD],
+                    clauses=[k for k, row in enumerate(rows) if fused[row, column] >= params.COVER_THRESHOLD],
                 )
             )
         result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows], evidence))

@@ -23,9 +23,14 @@ CSLS_NEIGHBOURS = 5  # k for the CSLS neighbourhood
 WEIGHTS = {"csls": 7.5, "terms": 3.5, "rare": 2.0, "fuzzy": 4.0}
 BIAS = -0.75  # fused = sigmoid(sum(w·signal) + BIAS)
 
+# Penalty (per logit unit) for a pair whose statement is claimed more strongly by another clause.
+COMPETITION = 0.2
+
 # Fused score at which a statement counts as evidence for a clause: the commitment-level
 # missing/not-missing cut that maximised missing-F1 on both gold files lies at logit 2.0–2.5.
 EVIDENCE_THRESHOLD = 0.9
+# Once a statement is evidence, the other clauses it scores above this count as covered too.
+COVER_THRESHOLD = 0.7
 SENTENCE_EVIDENCE_LIMIT = 5  # at most this many statements listed per commitment
 
 NGRAM_SIZES = (2, 3, 4)

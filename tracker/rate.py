@@ -40,15 +40,20 @@ def is_target(quantity: Quantity, target_item: bool) -> bool:
     return target_item or quantity.unit in RATE_UNITS or quantity.qualifier is not None
 
 
-def _comparable(target: Quantity, actual: Quantity) -> bool:
+def _comparable(target: Quantity, actual: Quantity, context: str) -> bool:
+    """Same kind of figure about the same measure; `context` is the statement text just before it
+    ("一般公共预算收入53.7亿元，剔除留抵退税因素后增长2.66%": the measure is two clauses back)."""
     if (target.unit in RATE_UNITS) != (actual.unit in RATE_UNITS):
         return False
     if target.unit not in RATE_UNITS and target.unit != actual.unit:
         return False
     if target.unit in RATE_UNITS and (target.kind == "growth") != (actual.kind == "growth"):
         return False
-    return _ngram_overlap(target.measure.split("…")[0], actual.measure) >= 0.3 or (
-        "…" in target.measure and _ngram_overlap(target.measure.split("…")[-1], actual.measure) >= 0.3
+    head, _, tail = target.measure.partition("…")
+    return (
+        _ngram_overlap(head, actual.measure) >= 0.3
+        or (bool(tail) and _ngram_overlap(tail, actual.measure) >= 0.3)
+        or _ngram_overlap(head, context) >= 0.6
     )
 
 
@@ -78,7 +83,9 @@ def check_targets(candidates: Candidates) -> list[TargetCheck]:
             continue
         actual = None
         for evidence in candidates.evidence:
-            actual = next((q for q in evidence.statement.quantities if _comparable(target, q)), None)
+            text = evidence.statement.sentence.norm
+            actual = next((q for q in evidence.statement.quantities
+                           if _comparable(target, q, text[max(0, q.start - 30):q.start])), None)
             if actual:
                 break
         checks.append(TargetCheck(target, actual, _met(target, actual) if actual else None))
@@ -86,7 +93,9 @@ def check_targets(candidates: Candidates) -> list[TargetCheck]:
 
 
 def _figure(quantity: Quantity) -> str:
-    return quantity.text
+    """The figure as a deputy would say it: 增长4%左右, 下降0.5%左右, 7290人次."""
+    verb = {"growth": "增长", "change": "下降" if quantity.value < 0 else "变化"}.get(quantity.kind, "")
+    return verb + quantity.text
 
 
 def rate(candidates: Candidates) -> Verdict:
