@@ -6,6 +6,12 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
     """Write to a temporary file beside `path`, then rename: never a half-written output."""
     path = Path(path)
@@ -15,6 +21,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as sink:
             sink.write(payload)
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -23,10 +30,20 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return path
 
 
+OUTPUTS = ("audit.json", "report.md", "chart.png", "pairs.xlsx", "pairs.csv")
+
+
 def write_all(audit, out_dir: str | Path, options) -> list[Path]:
-    """Every deliverable of one audit into `out_dir`; returns the paths written."""
-    from . import jsonout
+    """Every deliverable of one audit into `out_dir` (the one render dispatcher); returns the paths."""
+    from . import chart, jsonout, markdown, sheet
 
     out_dir = Path(out_dir)
-    written = [write_atomic(out_dir / "audit.json", jsonout.dumps(jsonout.audit_document(audit)))]
-    return written
+    producers = {
+        "audit.json": lambda: jsonout.dumps(jsonout.audit_document(audit)),
+        "report.md": lambda: markdown.render(audit, options.lang, chart="chart.png"),
+        "chart.png": lambda: chart.png_bytes(audit),
+        "pairs.xlsx": lambda: sheet.xlsx_bytes(audit),
+        "pairs.csv": lambda: sheet.pairs_csv(audit),
+    }
+    contents = {name: producers[name]() for name in OUTPUTS}  # everything rendered before anything is written
+    return [write_atomic(out_dir / name, data) for name, data in contents.items()]

@@ -1,0 +1,179 @@
+"""The markdown report for deputies: Chinese by default (`--lang en` for English), printable and
+self-explanatory to someone who never saw the tool."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import Audit, Verdict
+
+LABELS = ("fulfilled", "partial", "missing")
+TEXT = {
+    "zh": {
+        "title": "{year}年计划承诺落实情况对照报告",
+        "compared": "对照的两份报告",
+        "plan": "计划（承诺来源）",
+        "execution": "执行情况（下文来源）",
+        "about": "说明",
+        "method": (
+            "本报告逐条摘出{year}年计划中的每项承诺（每个量化指标、每句任务），在次年报告对{year}年执行情况的回顾中，"
+            "用语义向量和文字相似度找出谈及该承诺的表述，再按是否全部、部分或完全没有下文评定。"
+            "评定由程序完成，引文均为原文，供代表核对；模型：{model}。"
+        ),
+        "legend": [
+            ("已落实", "回顾中报告该承诺的各项具体内容均已完成，或量化指标已达到。"),
+            ("部分落实", "只有部分内容有下文，或指标有报告但未达到，或承诺完成的工作仍在推进。"),
+            ("未见下文", "回顾中没有任何表述提到这项承诺。这只说明报告未提及，不等于工作没有做。"),
+        ],
+        "overall": "总体情况",
+        "total": "承诺总数",
+        "share": "占比",
+        "count": "条数",
+        "by_chapter": "分章节统计",
+        "chapter": "章节",
+        "targets": "量化指标对照",
+        "target": "目标",
+        "actual": "报告数值",
+        "met": "是否达到",
+        "yes": "达到",
+        "no": "未达到",
+        "unknown": "未报告",
+        "no_targets": "本计划没有可对照的量化指标。",
+        "missing_list": "未见下文的承诺",
+        "none": "无。",
+        "partial_list": "部分落实的承诺",
+        "unreported_part": "未见下文的部分",
+        "full": "全部承诺与引文",
+        "id": "编号",
+        "commitment": "承诺",
+        "status": "评定",
+        "reason": "理由",
+        "evidence": "引文（最相关的在前）",
+        "chart": "各章节评定分布",
+        "chart_alt": "各章节已落实、部分落实、未见下文的条数",
+    },
+    "en": {
+        "title": "Follow-up of the {year} plan's commitments",
+        "compared": "Reports compared",
+        "plan": "Plan (source of the commitments)",
+        "execution": "Execution report (source of the evidence)",
+        "about": "About this report",
+        "method": (
+            "Every commitment of the {year} plan (each numeric target, each task sentence) was looked up in the "
+            "next report's review of {year} by sentence embeddings and text similarity, and rated by whether all, "
+            "some or none of it is reported. The rating is automatic; quotes are verbatim so that they can be checked. "
+            "Model: {model}."
+        ),
+        "legend": [
+            ("fulfilled", "the review reports every concrete part done, or the numeric target met."),
+            ("partial", "only some parts are reported, a target is reported but missed, or work promised complete is still under way."),
+            ("missing", "no statement of the review mentions it. This says the report is silent, not that the work failed."),
+        ],
+        "overall": "Overall",
+        "total": "Commitments",
+        "share": "Share",
+        "count": "Count",
+        "by_chapter": "By chapter",
+        "chapter": "Chapter",
+        "targets": "Numeric targets",
+        "target": "Target",
+        "actual": "Reported",
+        "met": "Met",
+        "yes": "met",
+        "no": "missed",
+        "unknown": "not reported",
+        "no_targets": "The plan has no numeric target to compare.",
+        "missing_list": "Commitments the review does not mention",
+        "none": "None.",
+        "partial_list": "Partly reported commitments",
+        "unreported_part": "Parts not reported",
+        "full": "All commitments with evidence",
+        "id": "ID",
+        "commitment": "Commitment",
+        "status": "Rating",
+        "reason": "Reason",
+        "evidence": "Evidence (strongest first)",
+        "chart": "Ratings per chapter",
+        "chart_alt": "fulfilled, partial and missing commitments per chapter",
+    },
+}
+STATUS_NAME = {
+    "zh": {"fulfilled": "已落实", "partial": "部分落实", "missing": "未见下文"},
+    "en": {"fulfilled": "fulfilled", "partial": "partial", "missing": "missing"},
+}
+MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: markdown characters escaped, no line breaks."""
+    return " ".join(str(text).split()).translate(MARKDOWN_SPECIAL)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _chapters(audit: Audit) -> dict[str, Counter]:
+    result: dict[str, Counter] = {}
+    for verdict in audit.verdicts:
+        result.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.status] += 1
+    return result
+
+
+def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
+    t = TEXT[lang]
+    names = STATUS_NAME[lang]
+    summary = audit.summary()
+    total = sum(summary.values()) or 1
+    out = [f"# {t['title'].format(year=audit.year)}", "", f"## {t['compared']}", ""]
+    out += [f"- {t['plan']}：{cell(audit.plan.title or audit.plan.path)}（`{audit.plan.path}`）",
+            f"- {t['execution']}：{cell(audit.execution.title or audit.execution.path)}（`{audit.execution.path}`）", ""]
+    out += [f"## {t['about']}", "", t["method"].format(year=audit.year, model=audit.model), ""]
+    out += [f"- **{name}**：{meaning}" for name, meaning in t["legend"]] + [""]
+
+    out += [f"## {t['overall']}", ""]
+    out += _table([t["status"], t["count"], t["share"]],
+                  [[names[s], str(summary[s]), f"{summary[s] / total:.0%}"] for s in LABELS]
+                  + [[t["total"], str(sum(summary.values())), "100%"]])
+
+    out += [f"## {t['by_chapter']}", ""]
+    rows = [[str(number), cell(chapter)] + [str(counts[s]) for s in LABELS] + [str(sum(counts.values()))]
+            for number, (chapter, counts) in enumerate(_chapters(audit).items(), 1)]
+    out += _table(["#", t["chapter"]] + [names[s] for s in LABELS] + [t["total"]], rows)
+    if chart:
+        out += [f"![{t['chart_alt']}]({chart})", ""]
+
+    out += [f"## {t['targets']}", ""]
+    target_rows = []
+    for verdict in audit.verdicts:
+        for check in verdict.targets:
+            met = t["unknown"] if check.met is None else (t["yes"] if check.met else t["no"])
+            target_rows.append([verdict.commitment.id, cell(verdict.commitment.text), cell(check.target.text),
+                                cell(check.actual.text if check.actual else "—"), met])
+    out += _table([t["id"], t["commitment"], t["target"], t["actual"], t["met"]], target_rows) if target_rows \
+        else [t["no_targets"], ""]
+
+    out += [f"## {t['missing_list']}", ""]
+    missing = [v for v in audit.verdicts if v.status == "missing"]
+    out += [f"{i}. {cell(v.commitment.text)}（{v.commitment.id}，{cell(v.commitment.chapter)}）"
+            for i, v in enumerate(missing, 1)] or [t["none"]]
+    out += [""]
+
+    out += [f"## {t['partial_list']}", ""]
+    partial = [v for v in audit.verdicts if v.status == "partial"]
+    out += _table([t["id"], t["commitment"], t["reason"], t["unreported_part"]],
+                  [[v.commitment.id, cell(v.commitment.text), cell(v.reason), cell(_unreported(v))] for v in partial]) \
+        if partial else [t["none"], ""]
+
+    out += [f"## {t['full']}", ""]
+    out += _table([t["id"], t["chapter"], t["commitment"], t["status"], t["reason"], t["evidence"]],
+                  [[v.commitment.id, cell(v.commitment.chapter), cell(v.commitment.text), names[v.status],
+                    cell(v.reason), "<br>".join(cell(e.statement.text) for e in v.evidence[:3]) or "—"]
+                   for v in audit.verdicts])
+    return "\n".join(out)
+
+
+def _unreported(verdict: Verdict) -> str:
+    parts = [clause for clause, covered in zip(verdict.clauses, verdict.covered) if not covered]
+    return "；".join(parts) or "—"
