@@ -98,3 +98,21 @@ def test_audit_command_writes_every_output(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(render.OUTPUTS)
     assert (tmp_path / "a.json").exists()
     assert "Audit of the 2022 plan" in result.output
+
+
+def test_shanghai_pair_deliverables(encoder, tmp_path):
+    """The second genre end to end: every output, every status present, targets compared."""
+    from tracker import pipeline
+    from tracker.model import Options
+
+    from .conftest import CORPUS, need
+
+    audit = pipeline.audit(need(CORPUS / "shanghai-gwr" / "2021.txt"), need(CORPUS / "shanghai-gwr" / "2022.txt"),
+                           Options(), encoder)
+    assert audit.year == 2021 and 150 <= len(audit.verdicts) <= 230
+    assert all(count > 0 for count in audit.summary().values())
+    assert any(check.actual is not None for verdict in audit.verdicts for check in verdict.targets)
+    written = render.write_all(audit, tmp_path / "sh", Options())
+    assert len(written) == len(render.OUTPUTS)
+    book = openpyxl.load_workbook(tmp_path / "sh" / "pairs.xlsx")
+    assert book["承诺"].max_row == 1 + len(audit.verdicts)

@@ -105,20 +105,21 @@ def _csls(similarity: np.ndarray, k: int) -> np.ndarray:
     return 2 * similarity - r_rows[:, None] - r_cols[None, :]
 
 
-def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMatrix:
-    """Compute all signals. `encode(texts) -> normalised vectors` is the only model access."""
+def _clause_rows(items: list[Item]) -> tuple[list[int], list[str]]:
+    """Every clause of every item, with the index of the item it belongs to."""
     owners: list[int] = []
     clauses: list[str] = []
-    for index, item in enumerate(commitments):
+    for index, item in enumerate(items):
         for clause in split_clauses(item.sentence.norm):
             owners.append(index)
             clauses.append(clause)
-    statement_owner: list[int] = []
-    statement_clauses: list[str] = []
-    for index, item in enumerate(statements):
-        for clause in split_clauses(item.sentence.norm):
-            statement_owner.append(index)
-            statement_clauses.append(clause)
+    return owners, clauses
+
+
+def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMatrix:
+    """Compute all signals. `encode(texts) -> normalised vectors` is the only model access."""
+    owners, clauses = _clause_rows(commitments)
+    statement_owner, statement_clauses = _clause_rows(statements)
     shape = (len(clauses), len(statements))
     if not clauses or not statements:
         empty = {name: np.zeros(shape) for name in params.WEIGHTS}
@@ -182,5 +183,6 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
                     clauses=[k for k, row in enumerate(rows) if fused[row, column] >= params.COVER_THRESHOLD],
                 )
             )
-        result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows], evidence))
+        nearest = float(best.max()) if best.size else 0.0
+        result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows], evidence, nearest))
     return result

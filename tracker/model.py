@@ -5,10 +5,11 @@ statements); match -> Candidates; rate -> Verdict; the pipeline gathers them int
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_MODEL = "models/m3e-small"
+DEFAULT_MODEL = "m3e-small"  # fetched into models/m3e-small on first use
 
 
 @dataclass
@@ -16,11 +17,9 @@ class Options:
     """One options object passed through every stage (trafilatura's habit)."""
 
     model: str = DEFAULT_MODEL
-    top_k: int = 5
-    cache_dir: Path | None = None
-    lang: str = "zh"
+    cache_dir: Path | None = None  # embedding cache; None: TRACKER_CACHE_DIR or ~/.cache/tracker
+    lang: str = "zh"  # language of the markdown report
     details: bool = False
-    color: bool | None = None  # None: decide from the terminal and NO_COLOR
 
 
 # ---------------------------------------------------------------- ingest
@@ -170,6 +169,7 @@ class Candidates:
     clauses: list[str]
     concrete: list[bool]  # which clauses carry something checkable (a name, a number)
     evidence: list[Evidence]  # strongest first
+    nearest: float = 0.0  # the best fused score of any statement, evidence or not
 
 
 @dataclass
@@ -198,6 +198,13 @@ class Audit:
     year: int
     model: str
     verdicts: list[Verdict]
+
+    def by_chapter(self) -> dict[str, Counter]:
+        """Status counts per chapter, chapters in report order ("—" before the first chapter)."""
+        result: dict[str, Counter] = {}
+        for verdict in self.verdicts:
+            result.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.status] += 1
+        return result
 
     def summary(self) -> dict[str, int]:
         counts = {"fulfilled": 0, "partial": 0, "missing": 0}

@@ -110,7 +110,8 @@ def rate(candidates: Candidates) -> Verdict:
     top = evidence[0].score if evidence else 0.0
 
     if not evidence:
-        return Verdict(item, "missing", _confidence_missing(candidates), "执行情况未见下文：没有一条表述提到这项承诺。",
+        confidence = 1.0 - 0.5 * candidates.nearest  # a near miss is a less certain "missing"
+        return Verdict(item, "missing", confidence, "执行情况未见下文：没有一条表述提到这项承诺。",
                        [], clauses, covered, targets)
 
     concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(clauses)))
@@ -143,6 +144,3 @@ def rate(candidates: Candidates) -> Verdict:
     return Verdict(item, "fulfilled", top, f"各项内容均有下文：{_shorten(evidence[0].statement.text, 40)}",
                    evidence, clauses, covered, targets)
 
-
-def _confidence_missing(candidates: Candidates) -> float:
-    return 0.9

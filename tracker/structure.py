@@ -302,6 +302,3 @@ def _title(source: Source, front_text: list[str]) -> str:
             return match.group(1)
     return source.path.rsplit("/", 1)[-1]
 
-
-def sections_of(report: Report, kind: str) -> list[Sentence]:
-    return [s for s in report.sentences if s.section == kind]

@@ -6,8 +6,6 @@ needs no CJK font, which a plain machine may not have.
 from __future__ import annotations
 
 import io
-from collections import Counter
-
 from ..model import Audit
 
 COLOURS = {"fulfilled": "#2e7d32", "partial": "#f9a825", "missing": "#c62828"}
@@ -19,9 +17,7 @@ def png_bytes(audit: Audit) -> bytes:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    per_chapter: dict[str, Counter] = {}
-    for verdict in audit.verdicts:
-        per_chapter.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.status] += 1
+    per_chapter = audit.by_chapter()
     labels = [str(i) for i in range(1, len(per_chapter) + 1)]
     figure, axes = pyplot.subplots(figsize=(7, 0.45 * len(labels) + 1.4), dpi=110)
     left = [0] * len(labels)

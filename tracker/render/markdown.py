@@ -2,8 +2,6 @@
 self-explanatory to someone who never saw the tool."""
 from __future__ import annotations
 
-from collections import Counter
-
 from ..model import Audit, Verdict
 
 LABELS = ("fulfilled", "partial", "missing")
@@ -114,13 +112,6 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
-def _chapters(audit: Audit) -> dict[str, Counter]:
-    result: dict[str, Counter] = {}
-    for verdict in audit.verdicts:
-        result.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.status] += 1
-    return result
-
-
 def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     t = TEXT[lang]
     names = STATUS_NAME[lang]
@@ -139,7 +130,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
 
     out += [f"## {t['by_chapter']}", ""]
     rows = [[str(number), cell(chapter)] + [str(counts[s]) for s in LABELS] + [str(sum(counts.values()))]
-            for number, (chapter, counts) in enumerate(_chapters(audit).items(), 1)]
+            for number, (chapter, counts) in enumerate(audit.by_chapter().items(), 1)]
     out += _table(["#", t["chapter"]] + [names[s] for s in LABELS] + [t["total"]], rows)
     if chart:
         out += [f"![{t['chart_alt']}]({chart})", ""]

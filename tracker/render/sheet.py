@@ -7,7 +7,6 @@ so quoted report text can never become a formula (CSV/formula injection).
 from __future__ import annotations
 
 import io
-from collections import Counter
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -51,11 +50,8 @@ def frames(audit: Audit) -> dict[str, pd.DataFrame]:
             row.update({f"信号_{name}": round(value, 4) for name, value in evidence.signals.items()})
             row["融合分"] = round(evidence.score, 4)
             pairs.append(row)
-    per_chapter: dict[str, Counter] = {}
-    for verdict in audit.verdicts:
-        per_chapter.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.status] += 1
     summary = [{"章节": chapter, **{label: counts[label] for label in LABELS}, "合计": sum(counts.values())}
-               for chapter, counts in per_chapter.items()]
+               for chapter, counts in audit.by_chapter().items()]
     totals = audit.summary()
     summary.append({"章节": "合计", **totals, "合计": sum(totals.values())})
     pair_columns = ["承诺编号", "承诺", "评定", "名次", "引文编号", "引文", "引文章节", "引文行号"]

@@ -63,10 +63,7 @@ def audit_report(console: Console, audit: Audit, details: bool = False) -> None:
     bars.add_column("chapter", overflow="fold")
     bars.add_column("F/P/M", justify="right")
     bars.add_column("", no_wrap=True)
-    per_chapter: dict[str, Counter] = {}
-    for verdict in audit.verdicts:
-        per_chapter.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.status] += 1
-    for chapter, counts in per_chapter.items():
+    for chapter, counts in audit.by_chapter().items():
         bar = Text()
         for status in LABELS:
             bar.append("█" * counts[status], style=STATUS_STYLE[status])
