@@ -116,3 +116,9 @@ def test_shanghai_pair_deliverables(encoder, tmp_path):
     assert len(written) == len(render.OUTPUTS)
     book = openpyxl.load_workbook(tmp_path / "sh" / "pairs.xlsx")
     assert book["承诺"].max_row == 1 + len(audit.verdicts)
+
+
+def test_outputs_are_deterministic(seed_audit):
+    assert sheet.xlsx_bytes(seed_audit) == sheet.xlsx_bytes(seed_audit)
+    book = openpyxl.load_workbook(io.BytesIO(sheet.xlsx_bytes(seed_audit)))
+    assert book["汇总"].max_row > 2

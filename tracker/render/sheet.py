@@ -7,6 +7,8 @@ so quoted report text can never become a formula (CSV/formula injection).
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -90,6 +92,23 @@ def xlsx_bytes(audit: Audit) -> bytes:
                     status = row[status_column - 1].value
                     if status in FILLS:
                         row[status_column - 1].fill = PatternFill("solid", fgColor=FILLS[status])
+    return _deterministic(buffer.getvalue())
+
+
+FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def _deterministic(data: bytes) -> bytes:
+    """The same audit gives the same bytes: fixed zip entry times and document dates."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.encode(), content)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0)), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
