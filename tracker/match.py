@@ -84,7 +84,7 @@ class SignalMatrix:
     signals: dict[str, np.ndarray]  # name -> (clauses, statements)
     concrete: list[bool]
 
-    def fused(self) -> np.ndarray:
+    def logits(self) -> np.ndarray:
         """Logistic fusion, less a penalty for statements that another clause claims more strongly:
         a statement reports mostly on one thing, so a weaker claim on it is mostly topical."""
         total = np.full(next(iter(self.signals.values())).shape, params.BIAS, dtype=np.float64)
@@ -92,7 +92,11 @@ class SignalMatrix:
             total += weight * self.signals[name]
         if total.size:
             total -= params.COMPETITION * (total.max(axis=0, keepdims=True) - total)
-        return 1.0 / (1.0 + np.exp(-total))
+        return total
+
+
+def sigmoid(values):
+    return 1.0 / (1.0 + np.exp(-values))
 
 
 def _csls(similarity: np.ndarray, k: int) -> np.ndarray:
@@ -159,8 +163,31 @@ def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMa
     return SignalMatrix(owners, clauses, {"csls": csls, "terms": terms, "rare": rare, "fuzzy": fuzzy.astype(np.float64)}, concrete)
 
 
+def commitment_features(rows: list[int], logits: np.ndarray, matrix: SignalMatrix) -> dict[str, float]:
+    """What the rating models see of one commitment: its strongest signals over all statements,
+    how evenly its clauses are matched, and how many statements support it."""
+    if not rows or logits.shape[1] == 0:
+        return {name: 0.0 for name in params.FEATURES}
+    block = logits[rows]
+    clause_best = sigmoid(block.max(axis=1))
+    statement_best = block.max(axis=0)
+    return {
+        "csls": float(matrix.signals["csls"][rows].max()),
+        "terms": float(matrix.signals["terms"][rows].max()),
+        "rare": float(matrix.signals["rare"][rows].max()),
+        "fused": float(statement_best.max()),
+        "clause_mean": float(clause_best.mean()),
+        "clause_min": float(clause_best.min()),
+        "support": float(np.log1p((statement_best >= params.SUPPORT_LOGIT).sum())),
+        "clauses": float(np.log(len(rows))),
+    }
+
+
 def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMatrix) -> list[Candidates]:
-    fused = matrix.fused()
+    """Per commitment: candidate evidence (strongest first, above the listing threshold), the
+    clauses each one covers, and the commitment-level features for rating."""
+    logits = matrix.logits()
+    fused = sigmoid(logits)
     result: list[Candidates] = []
     rows_of: dict[int, list[int]] = {}
     for row, owner in enumerate(matrix.clause_owner):
@@ -172,7 +199,7 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
         order = np.argsort(-best, kind="stable")
         evidence = []
         for column in order[: params.SENTENCE_EVIDENCE_LIMIT]:
-            if best[column] < params.EVIDENCE_THRESHOLD:
+            if best[column] < params.LIST_THRESHOLD:
                 break
             best_row = rows[int(np.argmax(scores[:, column]))]
             evidence.append(
@@ -183,6 +210,6 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
                     clauses=[k for k, row in enumerate(rows) if fused[row, column] >= params.COVER_THRESHOLD],
                 )
             )
-        nearest = float(best.max()) if best.size else 0.0
-        result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows], evidence, nearest))
+        result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows],
+                                 evidence, commitment_features(rows, logits, matrix)))
     return result

@@ -168,8 +168,8 @@ class Candidates:
     commitment: Item
     clauses: list[str]
     concrete: list[bool]  # which clauses carry something checkable (a name, a number)
-    evidence: list[Evidence]  # strongest first
-    nearest: float = 0.0  # the best fused score of any statement, evidence or not
+    evidence: list[Evidence]  # candidates above the listing threshold, strongest first
+    features: dict[str, float] = field(default_factory=dict)  # commitment-level, for the rating models
 
 
 @dataclass

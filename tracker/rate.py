@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import math
 import re
 
 from . import params
@@ -98,49 +99,63 @@ def _figure(quantity: Quantity) -> str:
     return verb + quantity.text
 
 
+def probability(model: dict, features: dict[str, float]) -> float:
+    total = model["bias"] + sum(weight * features.get(name, 0.0) for name, weight in model["weights"].items())
+    return 1.0 / (1.0 + math.exp(-total))
+
+
+def _uncovered(candidates: Candidates, covered: list[bool]) -> list[str]:
+    concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(covered)))
+    return [candidates.clauses[i] for i in concrete if not covered[i]]
+
+
+def _parts_reason(candidates: Candidates, covered: list[bool]) -> str:
+    concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(covered)))
+    missing = _uncovered(candidates, covered)
+    if not missing:
+        return f"有相关下文，但未报告全部完成：{_shorten(candidates.evidence[0].statement.text, 40)}"
+    return (f"{_count_word(len(concrete))}项内容中{_count_word(len(concrete) - len(missing))}项有下文；"
+            f"未见：{'、'.join(_shorten(m) for m in missing[:2])}{'等' if len(missing) > 2 else ''}。")
+
+
 def rate(candidates: Candidates) -> Verdict:
+    """Targets by rule; otherwise the two commitment-level models, then the completion check."""
     item = candidates.commitment
-    evidence = candidates.evidence
     clauses = candidates.clauses
     covered = [False] * len(clauses)
-    for found in evidence:
+    for found in candidates.evidence:
         for index in found.clauses:
             covered[index] = True
     targets = check_targets(candidates)
-    top = evidence[0].score if evidence else 0.0
+    addressed = probability(params.EVIDENCED, candidates.features)
+    complete = probability(params.COMPLETE, candidates.features)
+    reported = [c for c in targets if c.actual is not None]
+    unmet = [c for c in reported if c.met is False]
 
-    if not evidence:
-        confidence = 1.0 - 0.5 * candidates.nearest  # a near miss is a less certain "missing"
-        return Verdict(item, "missing", confidence, "执行情况未见下文：没有一条表述提到这项承诺。",
-                       [], clauses, covered, targets)
+    def verdict(status: str, confidence: float, reason: str) -> Verdict:
+        evidence = [] if status == "missing" else candidates.evidence
+        return Verdict(item, status, confidence, reason, evidence, clauses, covered if evidence else [False] * len(clauses), targets)
 
-    concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(clauses)))
-    evidenced = [i for i in concrete if covered[i]]
-    unmet = [c for c in targets if c.met is False]
-    unreported = [c for c in targets if c.met is None]
-    best_text = evidence[0].statement.sentence.norm
-
-    if targets and not unmet and not unreported:
-        parts = "；".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}" for c in targets)
-        if len(evidenced) == len(concrete) or item.target:
-            return Verdict(item, "fulfilled", top, f"{parts}，已完成。", evidence, clauses, covered, targets)
+    if not candidates.evidence or (addressed < 0.5 and not reported):
+        return verdict("missing", 1.0 - addressed, "执行情况未见下文：没有一条表述提到这项承诺。")
     if unmet:
         check = unmet[0]
-        return Verdict(item, "partial", top, f"目标{_figure(check.target)}，实际{_figure(check.actual)}，未达到目标。",
-                       evidence, clauses, covered, targets)
-    if item.target and unreported:
-        return Verdict(item, "partial", top * 0.8,
-                       f"目标{_figure(unreported[0].target)}，执行情况提到该指标但未报具体数值。",
-                       evidence, clauses, covered, targets)
-    if len(evidenced) < len(concrete):
-        missing = [clauses[i] for i in concrete if not covered[i]]
-        reason = (f"{_count_word(len(concrete))}项内容中{_count_word(len(evidenced))}项有下文；"
-                  f"未见：{'、'.join(_shorten(m) for m in missing[:2])}{'等' if len(missing) > 2 else ''}。")
-        return Verdict(item, "partial", top * len(evidenced) / len(concrete) + 0.3, reason, evidence, clauses, covered, targets)
+        return verdict("partial", addressed, f"目标{_figure(check.target)}，实际{_figure(check.actual)}，未达到目标。")
+    if item.target:
+        if reported and len(reported) == len(targets):
+            parts = "；".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}" for c in targets)
+            return verdict("fulfilled", addressed, f"{parts}，已完成。")
+        unreported = next((c for c in targets if c.actual is None), None)
+        figure = f"目标{_figure(unreported.target)}，" if unreported else ""
+        return verdict("partial", addressed * 0.8, f"{figure}执行情况提到该指标但未报具体数值。")
+    best_text = candidates.evidence[0].statement.sentence.norm
     promised = COMPLETION.search(item.sentence.norm)
     if promised and PROGRESS_ONLY.search(best_text) and not DONE.search(best_text):
-        return Verdict(item, "partial", top * 0.7,
-                       f"承诺“{promised.group(0)}”，执行情况只报告仍在推进。", evidence, clauses, covered, targets)
-    return Verdict(item, "fulfilled", top, f"各项内容均有下文：{_shorten(evidence[0].statement.text, 40)}",
-                   evidence, clauses, covered, targets)
-
+        return verdict("partial", addressed * 0.7, f"承诺“{promised.group(0)}”，执行情况只报告仍在推进。")
+    if reported and len(reported) == len(targets) and complete >= 0.5:
+        parts = "；".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}" for c in targets)
+        return verdict("fulfilled", addressed * complete, f"{parts}，已完成。")
+    if complete >= 0.5:
+        return verdict("fulfilled", addressed * complete,
+                       f"各项内容均有下文：{_shorten(candidates.evidence[0].statement.text, 40)}")
+    return verdict("partial", addressed * (1 - complete), _parts_reason(candidates, covered))
