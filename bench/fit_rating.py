@@ -7,7 +7,6 @@ Usage: python bench/fit_rating.py
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -15,14 +14,8 @@ from rapidfuzz import fuzz
 from tracker import evaluate, match, params, pipeline
 from tracker.encoder import Encoder
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-PAIRS = {
-    "seed": (ROOT / "seeds/yuexiu-2021-review-2022-plan.txt", ROOT / "seeds/yuexiu-2022-review-2023-plan.txt",
-             SHARED / "eval/gold_seed.json"),
-    "national": (SHARED / "corpus/national-gwr/2021.txt", SHARED / "corpus/national-gwr/2022.txt",
-                 SHARED / "eval/gold_national_2021.json"),
-}
+from gold_pairs import PAIRS
+
 L2 = 1.0
 
 
