@@ -114,7 +114,7 @@ def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | Non
         if json_path and len(pairs) == 1:
             render.write_atomic(json_path, jsonout.dumps(jsonout.audit_document(result)))
             written.append(json_path)
-        terminal.audit_report(console, result, details=details)
+        terminal.audit_report(console, result, details=options.details)
         click.echo("wrote " + ", ".join(str(path) for path in written))
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .errors import GoldError
+from .model import STATUSES as LABELS
 
-LABELS = ("fulfilled", "partial", "missing")
 ALIGN_MIN = 85.0
 NON_WORD = re.compile(r"[^\w]|_")
 

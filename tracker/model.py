@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+STATUSES = ("fulfilled", "partial", "missing")  # the three ratings, in report order
 DEFAULT_MODEL = "m3e-small"  # fetched into models/m3e-small on first use
 
 
@@ -207,7 +208,7 @@ class Audit:
         return result
 
     def summary(self) -> dict[str, int]:
-        counts = {"fulfilled": 0, "partial": 0, "missing": 0}
+        counts = {status: 0 for status in STATUSES}
         for verdict in self.verdicts:
             counts[verdict.status] += 1
         return counts

@@ -104,14 +104,10 @@ def probability(model: dict, features: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-total))
 
 
-def _uncovered(candidates: Candidates, covered: list[bool]) -> list[str]:
-    concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(covered)))
-    return [candidates.clauses[i] for i in concrete if not covered[i]]
-
-
 def _parts_reason(candidates: Candidates, covered: list[bool]) -> str:
+    """Which concrete clauses (all clauses when none is concrete) have no evidence."""
     concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(covered)))
-    missing = _uncovered(candidates, covered)
+    missing = [candidates.clauses[i] for i in concrete if not covered[i]]
     if not missing:
         return f"有相关下文，但未报告全部完成：{_shorten(candidates.evidence[0].statement.text, 40)}"
     return (f"{_count_word(len(concrete))}项内容中{_count_word(len(concrete) - len(missing))}项有下文；"

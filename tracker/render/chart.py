@@ -6,6 +6,7 @@ needs no CJK font, which a plain machine may not have.
 from __future__ import annotations
 
 import io
+
 from ..model import Audit
 
 COLOURS = {"fulfilled": "#2e7d32", "partial": "#f9a825", "missing": "#c62828"}

@@ -2,9 +2,9 @@
 self-explanatory to someone who never saw the tool."""
 from __future__ import annotations
 
+from ..model import STATUSES as LABELS
 from ..model import Audit, Verdict
 
-LABELS = ("fulfilled", "partial", "missing")
 TEXT = {
     "zh": {
         "title": "{year}年计划承诺落实情况对照报告",
@@ -46,7 +46,6 @@ TEXT = {
         "status": "评定",
         "reason": "理由",
         "evidence": "引文（最相关的在前）",
-        "chart": "各章节评定分布",
         "chart_alt": "各章节已落实、部分落实、未见下文的条数",
     },
     "en": {
@@ -90,7 +89,6 @@ TEXT = {
         "status": "Rating",
         "reason": "Reason",
         "evidence": "Evidence (strongest first)",
-        "chart": "Ratings per chapter",
         "chart_alt": "fulfilled, partial and missing commitments per chapter",
     },
 }

@@ -14,9 +14,9 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..model import STATUSES as LABELS
 from ..model import Audit
 
-LABELS = ("fulfilled", "partial", "missing")
 FILLS = {"fulfilled": "C6EFCE", "partial": "FFEB9C", "missing": "FFC7CE"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

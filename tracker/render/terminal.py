@@ -7,11 +7,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..evaluate import LABELS, Scores
+from ..evaluate import Scores
+from ..model import STATUSES as LABELS
 from ..model import Audit, Extraction
 
 STATUS_STYLE = {"fulfilled": "green", "partial": "yellow", "missing": "red"}
-STATUS_ZH = {"fulfilled": "已落实", "partial": "部分落实", "missing": "未见下文"}
 
 
 def _short(text: str, limit: int) -> str:
