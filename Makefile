@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MODEL := models/m3e-small/config.json
+MODEL := models/m3e-small/onnx/model.onnx
 SEEDS := seeds/yuexiu-2021-review-2022-plan.txt seeds/yuexiu-2022-review-2023-plan.txt
 
 .PHONY: report test setup model bench

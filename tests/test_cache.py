@@ -1,6 +1,10 @@
-"""A warm re-run (same inputs, same model) is served from the embedding cache without torch."""
+"""The encoder's backends and the embedding cache: a cold run on the default ONNX backend never
+imports torch, and a warm re-run (same inputs, same model) loads no model runtime at all."""
 import subprocess
 import sys
+
+import numpy as np
+import pytest
 
 from .conftest import EXEC_2022, PLAN_2022
 
@@ -8,16 +12,34 @@ PROBE = """
 import sys
 from click.testing import CliRunner
 from tracker.cli import cli
-result = CliRunner().invoke(cli, ["audit", sys.argv[1], sys.argv[2], "--out", sys.argv[3]])
+result = CliRunner().invoke(cli, ["audit", sys.argv[1], sys.argv[2], "--out", sys.argv[3], "--backend", sys.argv[4]])
 assert result.exit_code == 0, result.output
-print("torch" in sys.modules, "sentence_transformers" in sys.modules)
+print(*(name in sys.modules for name in ("torch", "sentence_transformers", "onnxruntime")))
 """
 
 
-def test_warm_run_never_imports_torch(tmp_path):
+def _imports(tmp_path, backend: str) -> list[str]:
     env = {"TRACKER_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
-    command = [sys.executable, "-c", PROBE, str(PLAN_2022), str(EXEC_2022), str(tmp_path / "out")]
-    cold = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert cold.stdout.split() == ["True", "True"]
-    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert warm.stdout.split() == ["False", "False"]
+    command = [sys.executable, "-c", PROBE, str(PLAN_2022), str(EXEC_2022), str(tmp_path / "out"), backend]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout.split()
+
+
+@pytest.mark.model
+def test_onnx_cold_run_without_torch_and_warm_run_without_any_runtime(tmp_path):
+    assert _imports(tmp_path, "auto") == ["False", "False", "True"]
+    assert _imports(tmp_path, "auto") == ["False", "False", "False"]
+
+
+@pytest.mark.model
+def test_torch_backend_loads_sentence_transformers(tmp_path):
+    assert _imports(tmp_path, "torch")[:2] == ["True", "True"]
+
+
+@pytest.mark.model
+def test_backends_give_the_same_vectors(tmp_path):
+    from tracker.encoder import Encoder
+
+    texts = ["推进北京路步行街改造提升二期", "新增专利授权量1.13万件", "社会消费品零售总额增长5%以上"]
+    vectors = {backend: Encoder("m3e-small", tmp_path / backend, backend=backend, log=lambda *_: None).encode(texts)
+               for backend in ("torch", "onnx")}
+    assert np.allclose((vectors["torch"] * vectors["onnx"]).sum(axis=1), 1.0, atol=1e-4)

@@ -1,6 +1,7 @@
 """The deliverables for the seed pair: markdown, xlsx, csv, chart, JSON, written atomically."""
 import copy
 import csv
+import json
 import io
 
 import markdown as markdown_lib
@@ -12,7 +13,7 @@ from tracker import render
 from tracker.cli import cli
 from tracker.render import markdown, sheet
 
-from .conftest import EXEC_2022, PLAN_2022
+from .conftest import CORPUS, EXEC_2022, PLAN_2022, need
 
 
 @pytest.fixture(scope="module")
@@ -71,17 +72,18 @@ def _number(cell: str) -> bool:
 
 def test_markdown_tables_survive_pipes_and_marks(injected):
     text = markdown.render(injected, "zh", chart="chart.png")
-    for heading in ("## 说明", "## 总体情况", "## 分章节统计", "## 量化指标对照", "## 未见下文的承诺", "## 部分落实的承诺"):
+    for heading in ("## 说明", "## 总体情况", "## 分章节统计", "## 量化指标对照", "## 未见下文的承诺", "## 部分落实的承诺",
+                    "## 未完成又在次年计划中再提的承诺"):
         assert heading in text
     assert "不等于工作没有做" in text
     html = markdown_lib.markdown(text, extensions=["tables"])
-    assert html.count("<table>") == 5  # overall, chapters, targets, partial, full
+    assert html.count("<table>") == 6  # overall, chapters, targets, partial, carried over, full
     full_table = html.split("<table>")[-1]
     rows = full_table.count("<tr>")
     assert rows == 1 + 85
     assert "<strong>粗体" not in full_table
     for row in full_table.split("<tr>")[1:]:
-        assert row.count("<td") in (0, 6)
+        assert row.count("<td") in (0, 7)
 
 
 def test_english_report(seed_audit):
@@ -105,8 +107,6 @@ def test_shanghai_pair_deliverables(encoder, tmp_path):
     from tracker import pipeline
     from tracker.model import Options
 
-    from .conftest import CORPUS, need
-
     audit = pipeline.audit(need(CORPUS / "shanghai-gwr" / "2021.txt"), need(CORPUS / "shanghai-gwr" / "2022.txt"),
                            Options(), encoder)
     assert audit.year == 2021 and 150 <= len(audit.verdicts) <= 230
@@ -122,3 +122,25 @@ def test_outputs_are_deterministic(seed_audit):
     assert sheet.xlsx_bytes(seed_audit) == sheet.xlsx_bytes(seed_audit)
     book = openpyxl.load_workbook(io.BytesIO(sheet.xlsx_bytes(seed_audit)))
     assert book["汇总"].max_row > 2
+
+
+def test_chain_of_three_reports(tmp_path):
+    """Two consecutive pairs: one folder each plus the combined chain.md / chain.json."""
+    reports = [str(need(CORPUS / "shanghai-gwr" / f"{year}.txt")) for year in (2021, 2022, 2023)]
+    out = tmp_path / "chain"
+    result = CliRunner().invoke(cli, ["audit", *reports, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        f"wrote {out / 'chain.json'}, {out / 'chain.md'} and 2 pair folders in {out}")
+    assert sorted(p.name for p in out.iterdir()) == ["2021-shanghai-gwr", "2022-shanghai-gwr", "chain.json", "chain.md"]
+    assert sorted(p.name for p in (out / "2021-shanghai-gwr").iterdir()) == sorted(render.OUTPUTS)
+    document = json.loads((out / "chain.json").read_text(encoding="utf-8"))
+    assert document["format"] == "tracker-chain/1"
+    assert [pair["year"] for pair in document["pairs"]] == [2021, 2022]
+    pair_audit = json.loads((out / "2021-shanghai-gwr" / "audit.json").read_text(encoding="utf-8"))
+    assert document["pairs"][0]["carried_over"] == sum(c["carried_over"] for c in pair_audit["commitments"])
+    for run in document["perennial"]:  # consecutive plan years, three plans or more counting the repeat
+        years = [c["year"] for c in run["commitments"]]
+        assert years == list(range(years[0], years[0] + len(years)))
+        assert len(years) + (run["promised_again_in"] is not None) >= 3
+    assert "## 连续多年提出、从未评为已落实的承诺" in (out / "chain.md").read_text(encoding="utf-8")

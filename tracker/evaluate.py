@@ -49,15 +49,24 @@ class Scores:
     recall_at_3: float
     evidence_judged: int
     disagreements: list[dict] = field(default_factory=list)
+    carried: list[tuple[bool, bool]] = field(default_factory=list)  # (gold, predicted) where gold has it
+
+    @property
+    def carried_accuracy(self) -> float:
+        return sum(g == p for g, p in self.carried) / len(self.carried) if self.carried else 0.0
+
+    @property
+    def carried_kappa(self) -> float:
+        return _kappa(self.carried, (True, False))
 
 
-def _kappa(pairs: list[tuple[str, str]]) -> float:
+def _kappa(pairs: list[tuple], labels=LABELS) -> float:
     total = len(pairs)
     if not total:
         return 0.0
     observed = sum(g == p for g, p in pairs) / total
     expected = sum(
-        (sum(g == label for g, _ in pairs) / total) * (sum(p == label for _, p in pairs) / total) for label in LABELS
+        (sum(g == label for g, _ in pairs) / total) * (sum(p == label for _, p in pairs) / total) for label in labels
     )
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
@@ -84,6 +93,7 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
     pairs: list[tuple[str, str]] = []
     hits = judged = recalled = 0
     disagreements = []
+    carried: list[tuple[bool, bool]] = []
     used: set[int] = set()
     for entry in gold["commitments"]:
         if entry.get("status") not in LABELS:
@@ -101,6 +111,8 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
         used.add(best)
         mine = predicted[best]
         pairs.append((entry["status"], mine["status"]))
+        if isinstance(entry.get("carried_over"), bool) and isinstance(mine.get("carried_over"), bool):
+            carried.append((entry["carried_over"], mine["carried_over"]))
         gold_evidence = entry.get("evidence") or []
         found = [e["text"] for e in mine.get("evidence", [])]
         if gold_evidence and found:
@@ -130,4 +142,5 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
         recall_at_3=recalled / with_evidence if with_evidence else 0.0,
         evidence_judged=judged,
         disagreements=disagreements,
+        carried=carried,
     )

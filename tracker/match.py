@@ -183,9 +183,29 @@ def commitment_features(rows: list[int], logits: np.ndarray, matrix: SignalMatri
     }
 
 
-def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMatrix) -> list[Candidates]:
+def repeats(commitments: list[Item], next_plan: list[Item], matrix: SignalMatrix) -> list[Evidence | None]:
+    """Per commitment, the next plan's commitment that promises the same thing again (carried
+    over), when their fused logit reaches params.CARRIED_LOGIT; `matrix` is signals(commitments,
+    next_plan)."""
+    logits = matrix.logits()
+    best = np.full((len(commitments), len(next_plan)), -np.inf)
+    for row, owner in enumerate(matrix.clause_owner):
+        np.maximum(best[owner], logits[row], out=best[owner])
+    result: list[Evidence | None] = []
+    for index in range(len(commitments)):
+        if not next_plan or best[index].max() < params.CARRIED_LOGIT:
+            result.append(None)
+            continue
+        column = int(np.argmax(best[index]))
+        result.append(Evidence(statement=next_plan[column], score=float(sigmoid(best[index, column])), signals={}))
+    return result
+
+
+def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMatrix,
+               repeated: list[Evidence | None] | None = None) -> list[Candidates]:
     """Per commitment: candidate evidence (strongest first, above the listing threshold), the
-    clauses each one covers, and the commitment-level features for rating."""
+    clauses each one covers, the commitment-level features for rating, and its repeat in the next
+    plan (see `repeats`)."""
     logits = matrix.logits()
     fused = sigmoid(logits)
     result: list[Candidates] = []
@@ -211,5 +231,6 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
                 )
             )
         result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows],
-                                 evidence, commitment_features(rows, logits, matrix)))
+                                 evidence, commitment_features(rows, logits, matrix),
+                                 repeated[index] if repeated else None))
     return result

@@ -21,6 +21,7 @@ class Options:
     cache_dir: Path | None = None  # embedding cache; None: TRACKER_CACHE_DIR or ~/.cache/tracker
     lang: str = "zh"  # language of the markdown report
     details: bool = False
+    backend: str = "auto"  # encoder backend: auto (onnx when exported and installed), torch, onnx
 
 
 # ---------------------------------------------------------------- ingest
@@ -171,6 +172,7 @@ class Candidates:
     concrete: list[bool]  # which clauses carry something checkable (a name, a number)
     evidence: list[Evidence]  # candidates above the listing threshold, strongest first
     features: dict[str, float] = field(default_factory=dict)  # commitment-level, for the rating models
+    repeat: Evidence | None = None  # the next plan's commitment that promises it again, if any
 
 
 @dataclass
@@ -190,6 +192,11 @@ class Verdict:
     clauses: list[str]
     covered: list[bool]
     targets: list[TargetCheck] = field(default_factory=list)
+    repeat: Evidence | None = None  # carried over: the next plan promises it again
+
+    @property
+    def carried_over(self) -> bool:
+        return self.repeat is not None
 
 
 @dataclass
@@ -212,3 +219,32 @@ class Audit:
         for verdict in self.verdicts:
             counts[verdict.status] += 1
         return counts
+
+
+@dataclass
+class Chain:
+    """Audits of consecutive pairs R1→R2, R2→R3…: the plan of one pair is the next pair's
+    execution report's plan, so a carried-over commitment can be followed from year to year."""
+
+    audits: list[Audit]
+
+    def perennial(self, min_plans: int = 3) -> list[list[tuple[int, Verdict]]]:
+        """Promises made in at least `min_plans` consecutive plans: each as (plan year, verdict) year
+        by year; a last verdict's `repeat` counts as one more plan (the final report's own plan)."""
+        by_item = [{id(v.commitment): v for v in audit.verdicts} for audit in self.audits]
+        continued = {id(v.repeat.statement) for audit in self.audits for v in audit.verdicts if v.repeat}
+        chains = []
+        for index, audit in enumerate(self.audits):
+            for verdict in audit.verdicts:
+                if id(verdict.commitment) in continued:
+                    continue  # not the start of a chain
+                run = [(audit.year, verdict)]
+                while run[-1][1].repeat and index + len(run) < len(self.audits):
+                    following = self.audits[index + len(run)]
+                    found = by_item[index + len(run)].get(id(run[-1][1].repeat.statement))
+                    if found is None:
+                        break
+                    run.append((following.year, found))
+                if len(run) + (1 if run[-1][1].repeat else 0) >= min_plans:
+                    chains.append(run)
+        return chains

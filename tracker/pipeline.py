@@ -33,10 +33,12 @@ def check_pair(plan: Extraction, execution: Extraction) -> int:
 def audit_pair(plan: Extraction, execution: Extraction, options: Options, encoder: Encoder) -> Audit:
     year = check_pair(plan, execution)
     matrix = match.signals(plan.commitments, execution.statements, encoder.encode)
-    verdicts = [rate.rate(c) for c in match.candidates(plan.commitments, execution.statements, matrix)]
+    next_plan = match.signals(plan.commitments, execution.commitments, encoder.encode)
+    repeated = match.repeats(plan.commitments, execution.commitments, next_plan)
+    verdicts = [rate.rate(c) for c in match.candidates(plan.commitments, execution.statements, matrix, repeated)]
     return Audit(plan.report, execution.report, year, options.model, verdicts)
 
 
 def audit(plan_path: str | Path, execution_path: str | Path, options: Options, encoder: Encoder | None = None) -> Audit:
-    encoder = encoder or Encoder(options.model, options.cache_dir)
+    encoder = encoder or Encoder(options.model, options.cache_dir, backend=options.backend)
     return audit_pair(read_report(plan_path), read_report(execution_path), options, encoder)

@@ -130,7 +130,8 @@ def rate(candidates: Candidates) -> Verdict:
 
     def verdict(status: str, confidence: float, reason: str) -> Verdict:
         evidence = [] if status == "missing" else candidates.evidence
-        return Verdict(item, status, confidence, reason, evidence, clauses, covered if evidence else [False] * len(clauses), targets)
+        return Verdict(item, status, confidence, reason, evidence, clauses, covered if evidence else [False] * len(clauses),
+                       targets, candidates.repeat)
 
     if not candidates.evidence or (addressed < 0.5 and not reported):
         return verdict("missing", 1.0 - addressed, "执行情况未见下文：没有一条表述提到这项承诺。")

@@ -293,12 +293,15 @@ def _check_numbering(path: str, sections: list[Section]) -> None:
 
 
 def _title(source: Source, front_text: list[str]) -> str:
+    """The report's own title: a front line up to its 报告 (line joining may have run the title into
+    the speaker's name and the salutation), else what the speaker says he reports (向大会报告政府工作
+    → 政府工作报告), else the file name."""
     for text in front_text[:3]:
-        if "报告" in text and len(text) <= 80 and not re.search(r"[，。,]", text) and not text.startswith("——"):
-            return text.replace(" ", "")
+        head = text[: text.index("报告") + 2] if "报告" in text else ""
+        if head and len(head) <= 80 and not re.search(r"[，。,]", head) and not head.startswith("——"):
+            return head.replace(" ", "")
     for text in front_text[:6]:
-        match = re.search(r"报告(.{4,60}?)[，,]请予审议", text)
+        match = re.search(r"(?:报告|作)([^，。,]{2,40}?)报告[，,]请予审议|向大会报告([^，。,]{4,40}?)[，,]请予审议", text)
         if match:
-            return match.group(1)
+            return (match.group(1) or match.group(2)) + "报告"
     return source.path.rsplit("/", 1)[-1]
-

@@ -47,3 +47,19 @@ def write_all(audit, out_dir: str | Path, options) -> list[Path]:
     }
     contents = {name: producers[name]() for name in OUTPUTS}  # everything rendered before anything is written
     return [write_atomic(out_dir / name, data) for name, data in contents.items()]
+
+
+CHAIN_OUTPUTS = ("chain.json", "chain.md")
+
+
+def write_chain(chain, folders: list[str], out_dir: str | Path, options) -> list[Path]:
+    """The combined files of a chain (each pair's own files are written by write_all)."""
+    from . import jsonout, markdown
+
+    out_dir = Path(out_dir)
+    contents = {
+        "chain.json": jsonout.dumps(jsonout.chain_document(chain, folders)),
+        "chain.md": markdown.render_chain(chain, folders, options.lang),
+    }
+    return [write_atomic(out_dir / name, data) for name, data in contents.items()]
+

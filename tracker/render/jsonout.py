@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from ..model import Audit, Extraction, Item, Quantity, Report, Sentence
+from ..model import Audit, Chain, Extraction, Item, Quantity, Report, Sentence
 
 EXTRACT_FORMAT = "tracker-extract/1"
 AUDIT_FORMAT = "tracker-audit/1"
+CHAIN_FORMAT = "tracker-chain/1"
 
 
 def quantity_json(quantity: Quantity) -> dict:
@@ -68,6 +69,14 @@ def audit_document(audit: Audit) -> dict:
             "confidence": round(verdict.confidence, 3),
             "reason": verdict.reason,
             "location": location_json(item.sentence),
+            "carried_over": verdict.carried_over,
+            "repeated_in": {
+                "id": verdict.repeat.statement.id,
+                "text": verdict.repeat.statement.text,
+                "score": round(verdict.repeat.score, 4),
+                "chapter": verdict.repeat.statement.chapter,
+                "location": location_json(verdict.repeat.statement.sentence),
+            } if verdict.repeat else None,
             "clauses": [{"text": c, "evidenced": bool(ok)} for c, ok in zip(verdict.clauses, verdict.covered)],
             "targets": [
                 {
@@ -95,8 +104,34 @@ def audit_document(audit: Audit) -> dict:
         "execution_report": {"path": audit.execution.path, "title": audit.execution.title, "year": audit.year},
         "model": audit.model,
         "summary": audit.summary(),
+        "carried_over": sum(v.carried_over for v in audit.verdicts),
         "commitments": commitments,
     }
+
+
+def chain_document(chain: Chain, folders: list[str]) -> dict:
+    """The combined report of a chain: each pair's counts (details in its own folder) and the
+    promises made in three or more consecutive plans."""
+    pairs = [{
+        "year": audit.year,
+        "plan_report": {"path": audit.plan.path, "title": audit.plan.title},
+        "execution_report": {"path": audit.execution.path, "title": audit.execution.title},
+        "summary": audit.summary(),
+        "carried_over": sum(v.carried_over for v in audit.verdicts),
+        "folder": folder,
+    } for audit, folder in zip(chain.audits, folders)]
+    perennial = []
+    for run in chain.perennial():
+        last_year, last = run[-1]
+        perennial.append({
+            "commitments": [{"year": year, "id": v.commitment.id, "text": v.commitment.text, "status": v.status}
+                            for year, v in run],
+            "ever_fulfilled": any(v.status == "fulfilled" for _, v in run),
+            "promised_again_in": {"year": last_year + 1, "id": last.repeat.statement.id,
+                                  "text": last.repeat.statement.text} if last.repeat else None,
+        })
+    return {"format": CHAIN_FORMAT, "model": chain.audits[0].model if chain.audits else None,
+            "pairs": pairs, "perennial": perennial}
 
 
 def dumps(document: dict) -> str:

@@ -3,7 +3,7 @@ self-explanatory to someone who never saw the tool."""
 from __future__ import annotations
 
 from ..model import STATUSES as LABELS
-from ..model import Audit, Verdict
+from ..model import Audit, Chain, Verdict
 
 TEXT = {
     "zh": {
@@ -47,6 +47,12 @@ TEXT = {
         "reason": "理由",
         "evidence": "引文（最相关的在前）",
         "chart_alt": "各章节已落实、部分落实、未见下文的条数",
+        "carried": "次年计划再提",
+        "carried_count": "其中{count}条在次年计划中再次提出（按语义和文字相似度判断）。",
+        "carried_list": "未完成又在次年计划中再提的承诺",
+        "carried_intro": "以下承诺在回顾中未见下文或只部分落实，次年计划又再次提出，可重点追问。",
+        "repeated_in": "次年计划中的表述",
+        "yes_mark": "是",
     },
     "en": {
         "title": "Follow-up of the {year} plan's commitments",
@@ -90,11 +96,56 @@ TEXT = {
         "reason": "Reason",
         "evidence": "Evidence (strongest first)",
         "chart_alt": "fulfilled, partial and missing commitments per chapter",
+        "carried": "Promised again",
+        "carried_count": "{count} of them are promised again in the next plan (judged by embedding and text similarity).",
+        "carried_list": "Unfinished commitments promised again",
+        "carried_intro": "These commitments are missing or partial in the review, and the next plan promises them again.",
+        "repeated_in": "In the next plan",
+        "yes_mark": "yes",
     },
 }
 STATUS_NAME = {
     "zh": {"fulfilled": "已落实", "partial": "部分落实", "missing": "未见下文"},
     "en": {"fulfilled": "fulfilled", "partial": "partial", "missing": "missing"},
+}
+CHAIN_TEXT = {
+    "zh": {
+        "title": "{first}—{last}年计划承诺落实情况（多年对照）",
+        "about": ("每一年的计划都与次年报告对该年的回顾逐条对照，评定方法见各年分报告。“次年再提”指该承诺在下一年的计划中"
+                  "再次出现；连续三年及以上出现在计划中的承诺列在最后，便于追问长期未兑现的事项。"),
+        "years": "逐年情况",
+        "year": "计划年度",
+        "plan": "计划报告",
+        "execution": "执行报告",
+        "total": "承诺",
+        "carried": "次年再提",
+        "folder": "分报告",
+        "perennial": "连续多年提出、从未评为已落实的承诺",
+        "perennial_intro": ("共有{count}项承诺连续{min}年以上写入计划（按语义和文字相似度判断，完整名单见 chain.json）；"
+                            "以下{shown}项没有一年评为已落实，逐年评定如下。"),
+        "first": "首次承诺",
+        "again": "{year}年计划再提",
+        "none": "无。",
+    },
+    "en": {
+        "title": "Plan commitments {first}–{last}: follow-up over several years",
+        "about": ("Each year's plan is compared with the next report's review of that year (see each year's own "
+                  "report for the method). \"Promised again\" means the next plan repeats the commitment; promises "
+                  "made in three or more consecutive plans are listed last."),
+        "years": "Year by year",
+        "year": "Plan year",
+        "plan": "Plan report",
+        "execution": "Execution report",
+        "total": "Commitments",
+        "carried": "Promised again",
+        "folder": "Report",
+        "perennial": "Promises repeated year after year, never rated fulfilled",
+        "perennial_intro": ("{count} commitments appear in {min} or more consecutive plans (all in chain.json); "
+                            "these {shown} were never rated fulfilled:"),
+        "first": "First promised",
+        "again": "promised again for {year}",
+        "none": "None.",
+    },
 }
 MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
@@ -125,6 +176,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     out += _table([t["status"], t["count"], t["share"]],
                   [[names[s], str(summary[s]), f"{summary[s] / total:.0%}"] for s in LABELS]
                   + [[t["total"], str(sum(summary.values())), "100%"]])
+    out += [t["carried_count"].format(count=sum(v.carried_over for v in audit.verdicts)), ""]
 
     out += [f"## {t['by_chapter']}", ""]
     rows = [[str(number), cell(chapter)] + [str(counts[s]) for s in LABELS] + [str(sum(counts.values()))]
@@ -155,10 +207,18 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
                   [[v.commitment.id, cell(v.commitment.text), cell(v.reason), cell(_unreported(v))] for v in partial]) \
         if partial else [t["none"], ""]
 
+    out += [f"## {t['carried_list']}", ""]
+    unfinished = [v for v in audit.verdicts if v.carried_over and v.status != "fulfilled"]
+    out += ([t["carried_intro"], ""] + _table(
+        [t["id"], t["commitment"], t["status"], t["repeated_in"]],
+        [[v.commitment.id, cell(v.commitment.text), names[v.status], cell(v.repeat.statement.text)] for v in unfinished]
+    )) if unfinished else [t["none"], ""]
+
     out += [f"## {t['full']}", ""]
-    out += _table([t["id"], t["chapter"], t["commitment"], t["status"], t["reason"], t["evidence"]],
+    out += _table([t["id"], t["chapter"], t["commitment"], t["status"], t["reason"], t["evidence"], t["carried"]],
                   [[v.commitment.id, cell(v.commitment.chapter), cell(v.commitment.text), names[v.status],
-                    cell(v.reason), "<br>".join(cell(e.statement.text) for e in v.evidence[:3]) or "—"]
+                    cell(v.reason), "<br>".join(cell(e.statement.text) for e in v.evidence[:3]) or "—",
+                    t["yes_mark"] if v.carried_over else "—"]
                    for v in audit.verdicts])
     return "\n".join(out)
 
@@ -166,3 +226,35 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
 def _unreported(verdict: Verdict) -> str:
     parts = [clause for clause, covered in zip(verdict.clauses, verdict.covered) if not covered]
     return "；".join(parts) or "—"
+
+
+def render_chain(chain: Chain, folders: list[str], lang: str = "zh", min_plans: int = 3) -> str:
+    """The combined report of a chain of reports: one row per year, then the perennial promises."""
+    t = CHAIN_TEXT[lang]
+    names = STATUS_NAME[lang]
+    years = [audit.year for audit in chain.audits]
+    out = [f"# {t['title'].format(first=years[0], last=years[-1])}", "", t["about"], "", f"## {t['years']}", ""]
+    rows = []
+    for audit, folder in zip(chain.audits, folders):
+        summary = audit.summary()
+        rows.append([str(audit.year), cell(audit.plan.title or audit.plan.path),
+                     cell(audit.execution.title or audit.execution.path), str(sum(summary.values()))]
+                    + [str(summary[s]) for s in LABELS]
+                    + [str(sum(v.carried_over for v in audit.verdicts)), f"[report.md]({folder}/report.md)"])
+    out += _table([t["year"], t["plan"], t["execution"], t["total"]] + [names[s] for s in LABELS]
+                  + [t["carried"], t["folder"]], rows)
+    out += [f"## {t['perennial']}", ""]
+    every = chain.perennial(min_plans)
+    runs = [run for run in every if all(v.status != "fulfilled" for _, v in run)]
+    if not runs:
+        return "\n".join(out + [t["none"], ""])
+    out += [t["perennial_intro"].format(count=len(every), min=min_plans, shown=len(runs)), ""]
+    rows = []
+    for number, run in enumerate(runs, 1):
+        ratings = {year: f"{names[v.status]}（{v.commitment.id}）" for year, v in run}
+        last_year, last = run[-1]
+        again = t["again"].format(year=last_year + 1) if last.repeat else "—"
+        rows.append([str(number), cell(run[0][1].commitment.text)] + [ratings.get(y, "") for y in years] + [again])
+    out += _table(["#", t["first"]] + [str(y) for y in years] + [t["carried"]], rows)
+    return "\n".join(out)
+

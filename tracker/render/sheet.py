@@ -43,6 +43,8 @@ def frames(audit: Audit) -> dict[str, pd.DataFrame]:
             "最佳引文": verdict.evidence[0].statement.text if verdict.evidence else "",
             "目标": "；".join(c.target.text for c in checks),
             "报告数值": "；".join(c.actual.text if c.actual else "—" for c in checks),
+            "次年再提": "是" if verdict.carried_over else "",
+            "次年计划表述": verdict.repeat.statement.text if verdict.repeat else "",
             "行号": item.sentence.location.line,
         })
         for rank, evidence in enumerate(verdict.evidence, 1):

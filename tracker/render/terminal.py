@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ..evaluate import Scores
 from ..model import STATUSES as LABELS
-from ..model import Audit, Extraction
+from ..model import Audit, Chain, Extraction
 
 STATUS_STYLE = {"fulfilled": "green", "partial": "yellow", "missing": "red"}
 
@@ -57,6 +57,7 @@ def audit_report(console: Console, audit: Audit, details: bool = False) -> None:
     line = Text()
     for status in LABELS:
         line.append(f"{status} {summary[status]} ({summary[status] / total:.0%})  ", style=STATUS_STYLE[status])
+    line.append(f"· promised again in the next plan: {sum(v.carried_over for v in audit.verdicts)}")
     console.print(line)
 
     bars = Table(title="By chapter", show_header=True)
@@ -115,5 +116,29 @@ def eval_report(console: Console, scores: Scores, show_disagreements: bool = Tru
     per_class = " ".join(f"{label}-F1 {scores.f1[label]:.3f}" for label in LABELS)
     console.print(f"per class: {per_class}")
     console.print(f"evidence P@1 {scores.precision_at_1:.3f} (of {scores.evidence_judged}), R@3 {scores.recall_at_3:.3f}")
+    if scores.carried:
+        console.print(f"carried over: accuracy {scores.carried_accuracy:.3f}  kappa {scores.carried_kappa:.3f} "
+                      f"(of {len(scores.carried)})")
     console.print(f"kappa {scores.kappa:.3f}  accuracy {scores.accuracy:.3f}  macro-F1 {scores.macro_f1:.3f}  "
                   f"missing-F1 {scores.f1['missing']:.3f}  evidence P@1 {scores.precision_at_1:.3f}", soft_wrap=True)
+
+
+def chain_report(console: Console, chain: Chain) -> None:
+    table = Table(title=f"Chain of {len(chain.audits)} report pairs")
+    table.add_column("plan year")
+    table.add_column("execution report", overflow="fold")
+    for status in LABELS:
+        table.add_column(status, justify="right")
+    table.add_column("promised again", justify="right")
+    for audit in chain.audits:
+        summary = audit.summary()
+        table.add_row(str(audit.year), _short(audit.execution.title or audit.execution.path, 40),
+                      *(Text(str(summary[s]), style=STATUS_STYLE[s]) for s in LABELS),
+                      str(sum(v.carried_over for v in audit.verdicts)))
+    console.print(table)
+    runs = chain.perennial()
+    console.print(f"promised in 3 or more consecutive plans: {len(runs)}")
+    for run in runs[:10]:
+        statuses = " → ".join(f"{year} {v.status}" for year, v in run)
+        console.print(f"  {_short(run[0][1].commitment.text, 60)}  [{statuses}]")
+
