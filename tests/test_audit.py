@@ -54,3 +54,15 @@ def test_audit_json_shape(seed_audit, tmp_path):
     assert set(first) >= {"id", "chapter", "text", "status", "confidence", "reason", "targets", "evidence"}
     evidence = next(c for c in data["commitments"] if c["evidence"])["evidence"][0]
     assert set(evidence) >= {"text", "score", "chapter", "location"}
+
+
+def test_same_ratio_phrasing_about_another_subject_is_not_the_figure():
+    """环保投入…的比例 is not answered by 研发经费支出…的比例 (Shanghai 2021→2022)."""
+    from tracker import quantities, rate
+
+    target = quantities.parse("环保投入相当于全市生产总值的比例保持在3%左右，")[0]
+    statement = "全社会研发经费支出相当于全市生产总值的比例保持在4.1%左右，集成电路产值增长18.3%"
+    reported = quantities.parse(statement)[0]
+    assert not rate._comparable(target, reported, statement[:reported.start])
+    same = quantities.parse("环保投入相当于全市生产总值的比例保持在3.1%")[0]
+    assert rate._comparable(target, same, "")

@@ -54,6 +54,11 @@ def _cn_number(text: str) -> float:
     return float(CN_DIGITS.get(text, 0))
 
 
+# Characters of the clause before a figure kept as its measure: enough for the subject of a ratio
+# (环保投入相当于全市生产总值的比例保持在), which the rate stage compares.
+MEASURE_CHARS = 24
+
+
 def parse(text: str) -> list[Quantity]:
     quantities: list[Quantity] = []
     for match in PATTERN.finditer(text):
@@ -89,7 +94,7 @@ def parse(text: str) -> list[Quantity]:
         if qualifier is None and "力争" in text[max(0, match.start() - 30):match.start()]:
             qualifier = "aim"
         measure = GROWTH.sub("", DECLINE.sub("", AVERAGE.sub("", clause)))
-        measure = LEADING_NOISE.sub("", measure).strip()[-16:]
+        measure = LEADING_NOISE.sub("", measure).strip()[-MEASURE_CHARS:]
         if unit in COUNT_UNITS or unit in ("人", "户", "人次") or not measure:
             following = CLAUSE_BREAK.split(text[end:])[0]
             measure = f"{measure}…{following[:10]}" if following else measure

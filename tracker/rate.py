@@ -41,6 +41,16 @@ def is_target(quantity: Quantity, target_item: bool) -> bool:
     return target_item or quantity.unit in RATE_UNITS or quantity.qualifier is not None
 
 
+RELATION = re.compile(r"相当于|占|达到|保持在|控制在|提高到|提升至|提高至")
+
+
+def _subject(measure: str) -> str:
+    """What a ratio or level is of: the measure before its relation word (环保投入 in
+    环保投入相当于全市生产总值的比例保持在); empty when there is no such word."""
+    found = RELATION.search(measure)
+    return measure[:found.start()] if found and found.start() >= 2 else ""
+
+
 def _comparable(target: Quantity, actual: Quantity, context: str) -> bool:
     """Same kind of figure about the same measure; `context` is the statement text just before it
     ("一般公共预算收入53.7亿元，剔除留抵退税因素后增长2.66%": the measure is two clauses back)."""
@@ -51,6 +61,9 @@ def _comparable(target: Quantity, actual: Quantity, context: str) -> bool:
     if target.unit in RATE_UNITS and (target.kind == "growth") != (actual.kind == "growth"):
         return False
     head, _, tail = target.measure.partition("…")
+    subjects = _subject(head), _subject(actual.measure.partition("…")[0])
+    if all(subjects) and max(_ngram_overlap(*subjects), _ngram_overlap(*subjects[::-1])) < 0.3:
+        return False  # same phrasing (相当于全市生产总值的比例), different subject
     return (
         _ngram_overlap(head, actual.measure) >= 0.3
         or (bool(tail) and _ngram_overlap(tail, actual.measure) >= 0.3)
