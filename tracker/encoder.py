@@ -20,6 +20,7 @@ import importlib.util
 import json
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -104,8 +105,6 @@ def export_onnx(directory: str | Path, log=print) -> Path:
             return self.model(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 
-    import warnings
-
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
@@ -114,6 +113,8 @@ def export_onnx(directory: str | Path, log=print) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(directory)
     model = AutoModel.from_pretrained(directory).eval()
     sample = tokenizer(["示例句子", "一个更长一些的示例句子"], padding=True, return_tensors="pt")
+    if any(name not in sample for name in names):
+        raise ModelError(f"{directory}: the ONNX export expects a BERT-style model ({', '.join(names)}); use --backend torch")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         staged = Path(scratch) / target.name
