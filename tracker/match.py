@@ -94,6 +94,13 @@ class SignalMatrix:
             total -= params.COMPETITION * (total.max(axis=0, keepdims=True) - total)
         return total
 
+    def item_rows(self) -> dict[int, list[int]]:
+        """The clause rows of each commitment (commitments without clauses are absent)."""
+        rows: dict[int, list[int]] = {}
+        for row, owner in enumerate(self.clause_owner):
+            rows.setdefault(owner, []).append(row)
+        return rows
+
 
 def sigmoid(values):
     return 1.0 / (1.0 + np.exp(-values))
@@ -188,16 +195,15 @@ def repeats(commitments: list[Item], next_plan: list[Item], matrix: SignalMatrix
     over), when their fused logit reaches params.CARRIED_LOGIT; `matrix` is signals(commitments,
     next_plan)."""
     logits = matrix.logits()
-    best = np.full((len(commitments), len(next_plan)), -np.inf)
-    for row, owner in enumerate(matrix.clause_owner):
-        np.maximum(best[owner], logits[row], out=best[owner])
+    rows_of = matrix.item_rows()
     result: list[Evidence | None] = []
     for index in range(len(commitments)):
-        if not next_plan or best[index].max() < params.CARRIED_LOGIT:
+        best = logits[rows_of[index]].max(axis=0) if index in rows_of and next_plan else None
+        if best is None or best.max() < params.CARRIED_LOGIT:
             result.append(None)
             continue
-        column = int(np.argmax(best[index]))
-        result.append(Evidence(statement=next_plan[column], score=float(sigmoid(best[index, column])), signals={}))
+        column = int(np.argmax(best))
+        result.append(Evidence(statement=next_plan[column], score=float(sigmoid(best[column])), signals={}))
     return result
 
 
@@ -209,9 +215,7 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
     logits = matrix.logits()
     fused = sigmoid(logits)
     result: list[Candidates] = []
-    rows_of: dict[int, list[int]] = {}
-    for row, owner in enumerate(matrix.clause_owner):
-        rows_of.setdefault(owner, []).append(row)
+    rows_of = matrix.item_rows()
     for index, item in enumerate(commitments):
         rows = rows_of.get(index, [])
         scores = fused[rows] if rows else np.zeros((0, len(statements)))

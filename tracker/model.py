@@ -220,6 +220,10 @@ class Audit:
             counts[verdict.status] += 1
         return counts
 
+    def carried_over(self) -> int:
+        """How many commitments the next plan promises again."""
+        return sum(verdict.carried_over for verdict in self.verdicts)
+
 
 @dataclass
 class Chain:

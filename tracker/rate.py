@@ -112,6 +112,11 @@ def _figure(quantity: Quantity) -> str:
     return verb + quantity.text
 
 
+def _targets_met(targets: list[TargetCheck]) -> str:
+    parts = "；".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}" for c in targets)
+    return f"{parts}，已完成。"
+
+
 def probability(model: dict, features: dict[str, float]) -> float:
     total = model["bias"] + sum(weight * features.get(name, 0.0) for name, weight in model["weights"].items())
     return 1.0 / (1.0 + math.exp(-total))
@@ -153,8 +158,7 @@ def rate(candidates: Candidates) -> Verdict:
         return verdict("partial", addressed, f"目标{_figure(check.target)}，实际{_figure(check.actual)}，未达到目标。")
     if item.target:
         if reported and len(reported) == len(targets):
-            parts = "；".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}" for c in targets)
-            return verdict("fulfilled", addressed, f"{parts}，已完成。")
+            return verdict("fulfilled", addressed, _targets_met(targets))
         unreported = next((c for c in targets if c.actual is None), None)
         figure = f"目标{_figure(unreported.target)}，" if unreported else ""
         return verdict("partial", addressed * 0.8, f"{figure}执行情况提到该指标但未报具体数值。")
@@ -163,8 +167,7 @@ def rate(candidates: Candidates) -> Verdict:
     if promised and PROGRESS_ONLY.search(best_text) and not DONE.search(best_text):
         return verdict("partial", addressed * 0.7, f"承诺“{promised.group(0)}”，执行情况只报告仍在推进。")
     if reported and len(reported) == len(targets) and complete >= 0.5:
-        parts = "；".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}" for c in targets)
-        return verdict("fulfilled", addressed * complete, f"{parts}，已完成。")
+        return verdict("fulfilled", addressed * complete, _targets_met(targets))
     if complete >= 0.5:
         return verdict("fulfilled", addressed * complete,
                        f"各项内容均有下文：{_shorten(candidates.evidence[0].statement.text, 40)}")

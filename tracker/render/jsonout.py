@@ -104,7 +104,7 @@ def audit_document(audit: Audit) -> dict:
         "execution_report": {"path": audit.execution.path, "title": audit.execution.title, "year": audit.year},
         "model": audit.model,
         "summary": audit.summary(),
-        "carried_over": sum(v.carried_over for v in audit.verdicts),
+        "carried_over": audit.carried_over(),
         "commitments": commitments,
     }
 
@@ -117,7 +117,7 @@ def chain_document(chain: Chain, folders: list[str]) -> dict:
         "plan_report": {"path": audit.plan.path, "title": audit.plan.title},
         "execution_report": {"path": audit.execution.path, "title": audit.execution.title},
         "summary": audit.summary(),
-        "carried_over": sum(v.carried_over for v in audit.verdicts),
+        "carried_over": audit.carried_over(),
         "folder": folder,
     } for audit, folder in zip(chain.audits, folders)]
     perennial = []

@@ -176,7 +176,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     out += _table([t["status"], t["count"], t["share"]],
                   [[names[s], str(summary[s]), f"{summary[s] / total:.0%}"] for s in LABELS]
                   + [[t["total"], str(sum(summary.values())), "100%"]])
-    out += [t["carried_count"].format(count=sum(v.carried_over for v in audit.verdicts)), ""]
+    out += [t["carried_count"].format(count=audit.carried_over()), ""]
 
     out += [f"## {t['by_chapter']}", ""]
     rows = [[str(number), cell(chapter)] + [str(counts[s]) for s in LABELS] + [str(sum(counts.values()))]
@@ -240,7 +240,7 @@ def render_chain(chain: Chain, folders: list[str], lang: str = "zh", min_plans: 
         rows.append([str(audit.year), cell(audit.plan.title or audit.plan.path),
                      cell(audit.execution.title or audit.execution.path), str(sum(summary.values()))]
                     + [str(summary[s]) for s in LABELS]
-                    + [str(sum(v.carried_over for v in audit.verdicts)), f"[report.md]({folder}/report.md)"])
+                    + [str(audit.carried_over()), f"[report.md]({folder}/report.md)"])
     out += _table([t["year"], t["plan"], t["execution"], t["total"]] + [names[s] for s in LABELS]
                   + [t["carried"], t["folder"]], rows)
     out += [f"## {t['perennial']}", ""]

@@ -57,7 +57,7 @@ def audit_report(console: Console, audit: Audit, details: bool = False) -> None:
     line = Text()
     for status in LABELS:
         line.append(f"{status} {summary[status]} ({summary[status] / total:.0%})  ", style=STATUS_STYLE[status])
-    line.append(f"· promised again in the next plan: {sum(v.carried_over for v in audit.verdicts)}")
+    line.append(f"· promised again in the next plan: {audit.carried_over()}")
     console.print(line)
 
     bars = Table(title="By chapter", show_header=True)
@@ -134,7 +134,7 @@ def chain_report(console: Console, chain: Chain) -> None:
         summary = audit.summary()
         table.add_row(str(audit.year), _short(audit.execution.title or audit.execution.path, 40),
                       *(Text(str(summary[s]), style=STATUS_STYLE[s]) for s in LABELS),
-                      str(sum(v.carried_over for v in audit.verdicts)))
+                      str(audit.carried_over()))
     console.print(table)
     runs = chain.perennial()
     console.print(f"promised in 3 or more consecutive plans: {len(runs)}")
