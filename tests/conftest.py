@@ -11,6 +11,7 @@ EXEC_2022 = SEEDS / "yuexiu-2022-review-2023-plan.txt"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 GOLD_SEED = SHARED / "eval" / "gold_seed.json"
+GOLD_NATIONAL = SHARED / "eval" / "gold_national_2021.json"
 
 
 def need(path: Path) -> Path:
@@ -33,3 +34,13 @@ def seed_audit(encoder):
     from tracker.model import Options
 
     return pipeline.audit(PLAN_2022, EXEC_2022, Options(), encoder)
+
+
+@pytest.fixture(scope="session")
+def national_audit(encoder):
+    """The second genre: State Council 2021 plan against the 2022 review."""
+    from tracker import pipeline
+    from tracker.model import Options
+
+    return pipeline.audit(need(CORPUS / "national-gwr" / "2021.txt"), need(CORPUS / "national-gwr" / "2022.txt"),
+                          Options(), encoder)

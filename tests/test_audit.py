@@ -66,3 +66,11 @@ def test_same_ratio_phrasing_about_another_subject_is_not_the_figure():
     assert not rate._comparable(target, reported, statement[:reported.start])
     same = quantities.parse("环保投入相当于全市生产总值的比例保持在3.1%")[0]
     assert rate._comparable(target, same, "")
+
+
+def test_target_without_a_figure_is_rated_as_a_task(national_audit):
+    """居民收入稳步增长 has no figure to compare: the review's 增长8.1% answers it, and the reason
+    must not claim that no figure was reported."""
+    verdict = by_prefix(national_audit, "居民收入稳步增长")
+    assert verdict.commitment.target and verdict.status == "fulfilled"
+    assert "未报具体数值" not in verdict.reason

@@ -66,3 +66,10 @@ def test_years_that_do_not_follow(tmp_path):
     path.write_text("一、2019年工作回顾\n完成投资。\n二、2022年主要任务\n新建公园。\n", encoding="utf-8")
     with pytest.raises(StructureError, match="review covers 2019 but the plan is for 2022"):
         pipeline.read_report(path)
+
+
+def test_thanks_and_attributions_are_not_statements():
+    """“在这里，我代表…向…表示衷心的感谢” reports nothing done (Shanghai 2022, national 2022)."""
+    for path in (CORPUS / "shanghai-gwr" / "2022.txt", CORPUS / "national-gwr" / "2022.txt"):
+        statements = [s.sentence.norm for s in pipeline.read_report(need(path)).statements]
+        assert not [s for s in statements if "我代表" in s or s.startswith("这是") and s.endswith("的结果。")]

@@ -3,7 +3,8 @@
 - missing: no statement of the review scores as evidence for any clause;
 - numeric targets are compared with a reported figure of the same kind and unit, honouring the
   qualifier; a target whose figure is not reported is missing (or partial when the indicator is
-  mentioned without a figure, "实现正增长");
+  mentioned without a figure, "实现正增长"); a target without a figure of its own ("居民收入稳步增长")
+  is rated like any task;
 - completion promised (完成/建成/出台…) but only progress reported (推进/启动…) is partial;
 - otherwise fulfilled when every concrete clause has evidence, partial when only some do.
 """
@@ -156,7 +157,7 @@ def rate(candidates: Candidates) -> Verdict:
     if unmet:
         check = unmet[0]
         return verdict("partial", addressed, f"目标{_figure(check.target)}，实际{_figure(check.actual)}，未达到目标。")
-    if item.target:
+    if item.target and targets:  # a target without a figure (居民收入稳步增长) is rated like any task
         if reported and len(reported) == len(targets):
             return verdict("fulfilled", addressed, _targets_met(targets))
         unreported = next((c for c in targets if c.actual is None), None)

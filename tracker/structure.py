@@ -27,6 +27,9 @@ TARGET_INTRO = re.compile(r"(?:预期)?目标(?:如下|是|为)?[：:]$")
 META = re.compile(r"以下.{0,6}(?:工作|方面|任务|重点)|(?:如下|以下)[：:]$|^各位代表[！!：:，,]?$")
 CLOSING = re.compile(r"^(?:各位代表[，,！!]?)?让我们")
 PREAMBLE = re.compile(r"为指导|指导思想|总体思路|总基调|之年|开局之年|关键一年|根据以上思路")
+# Thanks and attributions ("我代表…向…表示衷心感谢", "这是…的结果"): ceremony, neither a statement
+# of what was done nor a promise.
+ACKNOWLEDGEMENT = re.compile(r"我代表.{0,30}向|致以(?:崇高的)?敬意|表示(?:衷心的|诚挚的)?感谢|^(?:这|这些成绩|成绩的取得|过去一年取得的成绩)是.{0,80}的结果")
 PROBLEMS = re.compile(r"(?:存在|面临).{0,12}(?:问题|困难|不足|短板)|清醒(?:地)?(?:看到|认识)")
 CJK_NUMERAL = "一二三四五六七八九十"
 
@@ -192,6 +195,8 @@ def parse(source: Source) -> Report:
                 kind = "lead" if position == 0 and not chapter_match else "heading"
             elif problems:
                 kind = "problems"
+            elif ACKNOWLEDGEMENT.search(text):
+                kind = "meta"
             elif section == "plan":
                 if CLOSING.search(text):
                     kind = "closing"
