@@ -74,3 +74,10 @@ def test_target_without_a_figure_is_rated_as_a_task(national_audit):
     verdict = by_prefix(national_audit, "居民收入稳步增长")
     assert verdict.commitment.target and verdict.status == "fulfilled"
     assert "未报具体数值" not in verdict.reason
+
+
+def test_target_takes_the_figure_of_its_own_measure(national_audit):
+    """One statement reports 银行业金融机构…贷款增长27.3% and 大型商业银行…贷款增幅超过40%."""
+    verdict = by_prefix(national_audit, "大型商业银行普惠小微企业贷款增长30%以上")
+    assert verdict.status == "fulfilled"
+    assert "实际增长超过40%" in verdict.reason

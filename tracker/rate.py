@@ -96,13 +96,12 @@ def check_targets(candidates: Candidates) -> list[TargetCheck]:
     for target in item.quantities:
         if not is_target(target, item.target):
             continue
-        actual = None
-        for evidence in candidates.evidence:
-            text = evidence.statement.sentence.norm
-            actual = next((q for q in evidence.statement.quantities
-                           if _comparable(target, q, text[max(0, q.start - 30):q.start])), None)
-            if actual:
-                break
+        # Of every comparable figure in the evidence, the one whose measure is closest to the
+        # target's (银行业…贷款增长27.3% and 大型商业银行…贷款增幅超过40% share a statement).
+        comparable = [q for evidence in candidates.evidence for q in evidence.statement.quantities
+                      if _comparable(target, q, evidence.statement.sentence.norm[max(0, q.start - 30):q.start])]
+        head = target.measure.partition("…")[0]
+        actual = max(comparable, key=lambda q: _ngram_overlap(head, q.measure.partition("…")[0]), default=None)
         checks.append(TargetCheck(target, actual, _met(target, actual) if actual else None))
     return checks
 
