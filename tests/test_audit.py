@@ -81,3 +81,11 @@ def test_target_takes_the_figure_of_its_own_measure(national_audit):
     verdict = by_prefix(national_audit, "大型商业银行普惠小微企业贷款增长30%以上")
     assert verdict.status == "fulfilled"
     assert "实际增长超过40%" in verdict.reason
+
+
+def test_partial_with_no_part_found_says_so(seed_audit):
+    """"三项内容中零项有下文" read as a contradiction of "partial"; the reason names the related
+    statement and the parts not seen instead."""
+    assert not [v for v in seed_audit.verdicts if "零项" in v.reason]
+    verdict = by_prefix(seed_audit, "深入实施“越秀引才”计划")
+    assert verdict.status == "partial" and verdict.reason.startswith("只有相关表述（")

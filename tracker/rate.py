@@ -122,14 +122,21 @@ def probability(model: dict, features: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-total))
 
 
+def _listing(clauses: list[str]) -> str:
+    return "、".join(_shorten(c) for c in clauses[:2]) + ("等" if len(clauses) > 2 else "")
+
+
 def _parts_reason(candidates: Candidates, covered: list[bool]) -> str:
     """Which concrete clauses (all clauses when none is concrete) have no evidence."""
     concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(covered)))
     missing = [candidates.clauses[i] for i in concrete if not covered[i]]
     if not missing:
         return f"有相关下文，但未报告全部完成：{_shorten(candidates.evidence[0].statement.text, 40)}"
+    if len(missing) == len(concrete):
+        return (f"只有相关表述（{_shorten(candidates.evidence[0].statement.text, 24)}），"
+                f"未见具体内容：{_listing(missing)}。")
     return (f"{_count_word(len(concrete))}项内容中{_count_word(len(concrete) - len(missing))}项有下文；"
-            f"未见：{'、'.join(_shorten(m) for m in missing[:2])}{'等' if len(missing) > 2 else ''}。")
+            f"未见：{_listing(missing)}。")
 
 
 def rate(candidates: Candidates) -> Verdict:
