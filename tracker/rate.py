@@ -42,6 +42,11 @@ def is_target(quantity: Quantity, target_item: bool) -> bool:
     return target_item or quantity.unit in RATE_UNITS or quantity.qualifier is not None
 
 
+def _head(quantity: Quantity) -> str:
+    """The measure before a figure (a count's measure also carries what follows it, after …)."""
+    return quantity.measure.partition("…")[0]
+
+
 RELATION = re.compile(r"相当于|占|达到|保持在|控制在|提高到|提升至|提高至")
 
 
@@ -62,7 +67,7 @@ def _comparable(target: Quantity, actual: Quantity, context: str) -> bool:
     if target.unit in RATE_UNITS and (target.kind == "growth") != (actual.kind == "growth"):
         return False
     head, _, tail = target.measure.partition("…")
-    subjects = _subject(head), _subject(actual.measure.partition("…")[0])
+    subjects = _subject(head), _subject(_head(actual))
     if all(subjects) and max(_ngram_overlap(*subjects), _ngram_overlap(*subjects[::-1])) < 0.3:
         return False  # same phrasing (相当于全市生产总值的比例), different subject
     return (
@@ -100,8 +105,7 @@ def check_targets(candidates: Candidates) -> list[TargetCheck]:
         # target's (银行业…贷款增长27.3% and 大型商业银行…贷款增幅超过40% share a statement).
         comparable = [q for evidence in candidates.evidence for q in evidence.statement.quantities
                       if _comparable(target, q, evidence.statement.sentence.norm[max(0, q.start - 30):q.start])]
-        head = target.measure.partition("…")[0]
-        actual = max(comparable, key=lambda q: _ngram_overlap(head, q.measure.partition("…")[0]), default=None)
+        actual = max(comparable, key=lambda q: _ngram_overlap(_head(target), _head(q)), default=None)
         checks.append(TargetCheck(target, actual, _met(target, actual) if actual else None))
     return checks
 
@@ -151,6 +155,7 @@ def rate(candidates: Candidates) -> Verdict:
     addressed = probability(params.EVIDENCED, candidates.features)
     complete = probability(params.COMPLETE, candidates.features)
     reported = [c for c in targets if c.actual is not None]
+    all_reported = bool(reported) and len(reported) == len(targets)
     unmet = [c for c in reported if c.met is False]
 
     def verdict(status: str, confidence: float, reason: str) -> Verdict:
@@ -164,16 +169,15 @@ def rate(candidates: Candidates) -> Verdict:
         check = unmet[0]
         return verdict("partial", addressed, f"目标{_figure(check.target)}，实际{_figure(check.actual)}，未达到目标。")
     if item.target and targets:  # a target without a figure (居民收入稳步增长) is rated like any task
-        if reported and len(reported) == len(targets):
+        if all_reported:
             return verdict("fulfilled", addressed, _targets_met(targets))
-        unreported = next((c for c in targets if c.actual is None), None)
-        figure = f"目标{_figure(unreported.target)}，" if unreported else ""
-        return verdict("partial", addressed * 0.8, f"{figure}执行情况提到该指标但未报具体数值。")
+        unreported = next(c for c in targets if c.actual is None)
+        return verdict("partial", addressed * 0.8, f"目标{_figure(unreported.target)}，执行情况提到该指标但未报具体数值。")
     best_text = candidates.evidence[0].statement.sentence.norm
     promised = COMPLETION.search(item.sentence.norm)
     if promised and PROGRESS_ONLY.search(best_text) and not DONE.search(best_text):
         return verdict("partial", addressed * 0.7, f"承诺“{promised.group(0)}”，执行情况只报告仍在推进。")
-    if reported and len(reported) == len(targets) and complete >= 0.5:
+    if all_reported and complete >= 0.5:
         return verdict("fulfilled", addressed * complete, _targets_met(targets))
     if complete >= 0.5:
         return verdict("fulfilled", addressed * complete,
