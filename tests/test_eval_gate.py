@@ -1,37 +1,60 @@
-"""Fails CI when agreement with the seed gold drops below pinned floors (trafilatura's habit).
+"""Fails CI when agreement with labelled pairs drops below pinned floors (trafilatura's habit).
 
+Every figure here is honest: a labelled pair is rated by the fold judge that did not train on it
+(models/judge/without-<fold>.json, the folds of tracker/learn/train.py), as bench/kfold.py does.
 The floors sit a little under the figures measured when they were last raised (see the closing
 notes of the issues); raise them as the engine improves, never lower them to make a change pass.
+
+Until the learned judge (issue #12) the seed and national floors were measured with rating models
+fitted on those same two gold files (seed kappa 0.436, national 0.575 in-sample); the fold judges
+measure seed 0.324 and national 0.528 without having seen them, and the mean over all sixteen
+labelled pairs rose from about 0.42 (the old models' features, refitted out of fold) to 0.460.
 """
 import pytest
 
-from tracker import evaluate
+from tracker import evaluate, pipeline
+from tracker.judge import DEFAULT_JUDGE, Judge
+from tracker.learn import dataset
+from tracker.learn.train import FOLDS
+from tracker.model import Options
 from tracker.render import jsonout, write_atomic
 
 from .conftest import GOLD_NATIONAL, GOLD_SEED, need
 
-FLOORS = {"kappa": 0.40, "missing_f1": 0.70, "precision_at_1": 0.85, "coverage": 1.0, "carried_accuracy": 0.65}
+SEED_FLOORS = {"kappa": 0.30, "missing_f1": 0.66, "precision_at_1": 0.90, "coverage": 1.0, "carried_accuracy": 0.70}
 # The second genre, so that a change fitted to the seed cannot pass by hurting the other.
-NATIONAL_FLOORS = {"kappa": 0.52, "missing_f1": 0.80, "precision_at_1": 0.88, "coverage": 0.98, "carried_accuracy": 0.78}
+NATIONAL_FLOORS = {"kappa": 0.50, "missing_f1": 0.80, "precision_at_1": 0.92, "coverage": 0.98, "carried_accuracy": 0.80}
+MEAN_KAPPA_FLOOR = 0.44  # over all sixteen labelled pairs
 
 
-def test_seed_agreement_floors(seed_audit, tmp_path):
-    _check(seed_audit, GOLD_SEED, FLOORS, tmp_path)
+def fold_judge(pair: str) -> Judge:
+    fold = next(name for name, pairs in FOLDS.items() if pair in pairs)
+    return Judge.load(DEFAULT_JUDGE.parent / f"without-{fold}.json")
 
 
-def test_national_agreement_floors(national_audit, tmp_path):
-    _check(national_audit, GOLD_NATIONAL, NATIONAL_FLOORS, tmp_path)
+def honest_scores(pair: str, encoder, tmp_path, labels=None) -> evaluate.Scores:
+    plan, execution, gold, _ = dataset.labelled_pairs()[pair]
+    audit = pipeline.audit(dataset.ROOT / plan, dataset.ROOT / execution, Options(), encoder, fold_judge(pair))
+    path = write_atomic(tmp_path / f"{pair}.json", jsonout.dumps(jsonout.audit_document(audit)))
+    return evaluate.score(path, labels or dataset.ROOT / gold)
 
 
-def _check(audit, gold, floors, tmp_path):
-    path = write_atomic(tmp_path / "audit.json", jsonout.dumps(jsonout.audit_document(audit)))
-    scores = evaluate.score(path, need(gold))
+@pytest.mark.parametrize("pair, gold, floors", [("seed_2022", GOLD_SEED, SEED_FLOORS),
+                                                ("national_2021", GOLD_NATIONAL, NATIONAL_FLOORS)])
+def test_gold_agreement_floors(pair, gold, floors, encoder, tmp_path):
+    scores = honest_scores(pair, encoder, tmp_path, need(gold))
     assert scores.aligned / scores.gold_total >= floors["coverage"]
     assert scores.kappa >= floors["kappa"]
     assert scores.f1["missing"] >= floors["missing_f1"]
     assert scores.precision_at_1 >= floors["precision_at_1"]
     assert scores.carried  # the gold labels carried_over for most commitments
     assert scores.carried_accuracy >= floors["carried_accuracy"]
+
+
+def test_mean_kappa_over_every_labelled_pair(encoder, tmp_path):
+    kappas = {pair: honest_scores(pair, encoder, tmp_path).kappa for pair in dataset.labelled_pairs()}
+    assert len(kappas) == 16
+    assert sum(kappas.values()) / len(kappas) >= MEAN_KAPPA_FLOOR, kappas
 
 
 def test_eval_cli_exit_codes(seed_audit, tmp_path):

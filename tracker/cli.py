@@ -93,18 +93,21 @@ def extract(report: Path, json_path: Path | None):
               help="Sentence-transformers model name or path.")
 @click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
               help="Encoder: ONNX when exported and installed (auto), or sentence-transformers on torch.")
+@click.option("--judge", "judge_path", type=click.Path(path_type=Path), default=None,
+              help="Judge file (default models/judge/judge.json; bench/kfold.py uses the fold judges).")
 @click.option("--details", is_flag=True, help="Print every evidence quote with its scores.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the markdown report.")
 def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | None, model: str, backend: str,
-          details: bool, lang: str):
+          judge_path: Path | None, details: bool, lang: str):
     """Audit the plan in the first report against the review in the second (PLAN_REPORT EXECUTION_REPORT).
 
     With more reports (R1 R2 … Rn), every consecutive pair is audited into its own folder, and a
     combined report (chain.md, chain.json) follows promises from year to year."""
     if len(reports) < 2:
         raise Failure(f"audit needs two reports, the plan report then the execution report (got {len(reports)})")
-    options = Options(model=model, lang=lang, details=details, backend=backend)
+    options = Options(model=model, lang=lang, details=details, backend=backend, judge=judge_path)
+    judge = pipeline.load_judge(options)
     progress = _Progress()
     encoder = Encoder(model, options.cache_dir, backend=backend, log=_log, progress=progress)
     extractions = [pipeline.read_report(path) for path in reports]
@@ -116,7 +119,7 @@ def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | Non
     for done, (plan, execution) in enumerate(pairs):
         if len(pairs) > 1:
             progress("pair", done, len(pairs))
-        audits.append(pipeline.audit_pair(plan, execution, options, encoder))
+        audits.append(pipeline.audit_pair(plan, execution, options, encoder, judge))
     progress.close()
     if len(audits) == 1:
         target = out_dir or Path("reports") / _default_name(audits[0])

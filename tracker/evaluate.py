@@ -81,6 +81,11 @@ def _f1(pairs: list[tuple[str, str]], label: str) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def _label_text(entry: dict) -> str:
+    """A labelled commitment's text: `commitment` in the gold files, `text` in training files."""
+    return entry.get("commitment") or entry.get("text", "")
+
+
 def _same(a: str, b: str) -> bool:
     return fuzz.ratio(text_key(a), text_key(b)) >= ALIGN_MIN
 
@@ -98,7 +103,7 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
     for entry in gold["commitments"]:
         if entry.get("status") not in LABELS:
             continue
-        key = text_key(entry.get("commitment", ""))
+        key = text_key(_label_text(entry))
         best, best_score = None, 0.0
         for index, other in enumerate(keys):
             if index in used:
@@ -113,7 +118,7 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
         pairs.append((entry["status"], mine["status"]))
         if isinstance(entry.get("carried_over"), bool) and isinstance(mine.get("carried_over"), bool):
             carried.append((entry["carried_over"], mine["carried_over"]))
-        gold_evidence = entry.get("evidence") or []
+        gold_evidence = [e["text"] if isinstance(e, dict) else e for e in entry.get("evidence") or []]
         found = [e["text"] for e in mine.get("evidence", [])]
         if gold_evidence and found:
             judged += 1
@@ -123,7 +128,7 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
         if entry["status"] != mine["status"]:
             disagreements.append({
                 "id": mine["id"], "gold": entry["status"], "predicted": mine["status"],
-                "text": entry["commitment"], "reason": mine.get("reason", ""), "gold_note": entry.get("note", ""),
+                "text": _label_text(entry), "reason": mine.get("reason", ""), "gold_note": entry.get("note", ""),
                 "evidence": found[:1], "gold_evidence": gold_evidence[:1],
             })
     with_evidence = sum(1 for e in gold["commitments"] if e.get("status") in LABELS and e.get("evidence"))

@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -20,6 +21,10 @@ from .model import Candidates, Evidence, Item
 CLAUSE_SPLIT = re.compile(r"[，；：,;:]")
 NON_WORD = re.compile(r"[^\w]|_")
 QUOTED = re.compile(r"[“《]([^”》]{2,30})[”》]")
+# The signals of a (clause, statement) pair: the four fused ones (params.WEIGHTS), raw cosine, the
+# IDF-weighted share of the clause's distinctive trigrams found in the statement, and the share of
+# the statement's term mass found in the clause (a statement about much else is weaker evidence).
+SIGNALS = tuple(params.WEIGHTS) + ("cosine", "rare_cover", "reverse")
 CONNECTIVES = re.compile(r"^(?:并|和|及|同时|进一步|切实|积极|大力|全面|持续|不断|着力|努力|加快|坚持|深入)+")
 
 
@@ -59,7 +64,10 @@ def ngrams(text: str) -> set[str]:
 
 
 class TermWeights:
-    """IDF of character n-grams over the sentences of both sides: rare terms decide."""
+    """IDF of character n-grams over the sentences of both sides: rare terms decide.
+
+    Sums over sets of n-grams use math.fsum: a plain sum depends on the set's order, which changes
+    from run to run with Python's string hashing, and so would the last bits of every score."""
 
     def __init__(self, documents: list[str]):
         self.documents = len(documents) or 1
@@ -72,7 +80,7 @@ class TermWeights:
         return math.log((self.documents + 1) / (self.df.get(gram, 0) + 1))
 
     def mass(self, grams: set[str]) -> float:
-        return sum(self.idf(g) for g in grams if len(g) == 2)
+        return math.fsum(self.idf(g) for g in grams if len(g) == 2)
 
 
 @dataclass
@@ -82,7 +90,6 @@ class SignalMatrix:
     clause_owner: list[int]  # commitment index of each clause row
     clauses: list[str]
     signals: dict[str, np.ndarray]  # name -> (clauses, statements)
-    concrete: list[bool]
 
     def logits(self) -> np.ndarray:
         """Logistic fusion, less a penalty for statements that another clause claims more strongly:
@@ -133,41 +140,46 @@ def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMa
     statement_owner, statement_clauses = _clause_rows(statements)
     shape = (len(clauses), len(statements))
     if not clauses or not statements:
-        empty = {name: np.zeros(shape) for name in params.WEIGHTS}
-        return SignalMatrix(owners, clauses, empty, [True] * len(clauses))
+        empty = {name: np.zeros(shape) for name in SIGNALS}
+        return SignalMatrix(owners, clauses, empty)
 
     vectors = encode(clauses + statement_clauses)
     clause_vectors, statement_vectors = vectors[:len(clauses)], vectors[len(clauses):]
-    csls_clause = _csls(clause_vectors @ statement_vectors.T, params.CSLS_NEIGHBOURS)
+    similarity = clause_vectors @ statement_vectors.T
+    csls_clause = _csls(similarity, params.CSLS_NEIGHBOURS)
     csls = np.full(shape, -1.0)
+    cosine = np.full(shape, -1.0)
     for column, owner in enumerate(statement_owner):
         np.maximum(csls[:, owner], csls_clause[:, column], out=csls[:, owner])
+        np.maximum(cosine[:, owner], similarity[:, column], out=cosine[:, owner])
 
     weights = TermWeights([c.sentence.norm for c in commitments] + [s.sentence.norm for s in statements])
     statement_grams = [ngrams(s.sentence.norm) for s in statements]
-    terms = np.zeros(shape)
-    rare = np.zeros(shape)
-    concrete: list[bool] = []
+    statement_mass = [weights.mass(grams) or 1.0 for grams in statement_grams]
+    terms, rare, rare_cover, reverse = (np.zeros(shape) for _ in range(4))
     floor = params.RARE_IDF_FLOOR * weights.max_idf
     for row, clause in enumerate(clauses):
         grams = ngrams(CONNECTIVES.sub("", clause))
         idf = {g: weights.idf(g) for g in grams}
-        bigram_mass = sum(v for g, v in idf.items() if len(g) == 2) or 1.0
-        concrete.append(
-            bigram_mass >= params.CONCRETE_TERM_MASS * weights.max_idf
-            or bool(QUOTED.search(clause)) or bool(re.search(r"\d", clause))
-        )
+        bigram_mass = math.fsum(v for g, v in idf.items() if len(g) == 2) or 1.0
+        distinctive = {g: v for g, v in idf.items() if len(g) == params.RARE_MIN_SIZE and v >= floor}
+        distinctive_mass = math.fsum(distinctive.values())
         for column, other in enumerate(statement_grams):
             shared = grams & other
             if not shared:
                 continue
-            terms[row, column] = sum(idf[g] for g in shared if len(g) == 2) / bigram_mass
+            shared_mass = math.fsum(idf[g] for g in shared if len(g) == 2)
+            terms[row, column] = shared_mass / bigram_mass
+            reverse[row, column] = shared_mass / statement_mass[column]
+            if distinctive_mass:
+                rare_cover[row, column] = math.fsum(distinctive[g] for g in shared if g in distinctive) / distinctive_mass
             best = max((idf[g] for g in shared if len(g) >= params.RARE_MIN_SIZE), default=0.0)
             if best >= floor:
                 rare[row, column] = (best - floor) / (weights.max_idf - floor)
     fuzzy = process.cdist(clauses, [s.sentence.norm for s in statements], scorer=fuzz.partial_ratio,
                           dtype=np.float32) / 100.0
-    return SignalMatrix(owners, clauses, {"csls": csls, "terms": terms, "rare": rare, "fuzzy": fuzzy.astype(np.float64)}, concrete)
+    return SignalMatrix(owners, clauses, {"csls": csls, "terms": terms, "rare": rare, "fuzzy": fuzzy.astype(np.float64),
+                                          "cosine": cosine, "rare_cover": rare_cover, "reverse": reverse})
 
 
 def commitment_features(rows: list[int], logits: np.ndarray, matrix: SignalMatrix) -> dict[str, float]:
@@ -207,34 +219,120 @@ def repeats(commitments: list[Item], next_plan: list[Item], matrix: SignalMatrix
     return result
 
 
-def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMatrix,
-               repeated: list[Evidence | None] | None = None) -> list[Candidates]:
-    """Per commitment: candidate evidence (strongest first, above the listing threshold), the
-    clauses each one covers, the commitment-level features for rating, and its repeat in the next
-    plan (see `repeats`)."""
+# What the judge's evidence model reads of one (commitment clause, statement) pair.
+PAIR_FEATURES = (
+    "csls", "terms", "rare", "fuzzy", "cosine",  # the signals
+    "logit", "row_rank", "row_gap",  # fused score; the statement's rank and gap among the clause's candidates
+    "col_rank", "col_gap",  # the clause's rank and gap among all clauses claiming this statement
+    "item_logit", "item_rank", "item_col_rank", "item_col_gap",  # the same at the commitment's level
+    "clause_chars", "statement_chars", "clauses",
+    "common_run", "common_share",  # longest run of characters both share: a shared name
+    "shared_number", "quoted_hit", "quoted_miss",  # a figure both name; a quoted name found / not found
+)
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass
+class PairBlock:
+    """One commitment's (clause, statement) pairs: its clause rows × its candidate statements."""
+
+    rows: list[int]  # rows of the SignalMatrix
+    columns: list[int]  # statement indices, the commitment's strongest candidates first
+    features: np.ndarray  # (len(rows) * len(columns), len(PAIR_FEATURES)), clause-major
+
+
+def _ranks(values: np.ndarray, axis: int) -> np.ndarray:
+    """0 for the largest value along `axis`, 1 for the next…"""
+    order = np.argsort(-values, axis=axis, kind="stable")
+    return np.argsort(order, axis=axis, kind="stable")
+
+
+def _common_run(a: str, b: str) -> int:
+    if not a or not b:
+        return 0
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+
+def pair_blocks(commitments: list[Item], statements: list[Item], matrix: SignalMatrix) -> list[PairBlock]:
+    """The judge's input: for each commitment, its params.CANDIDATE_LIMIT strongest statements by
+    fused score, and the features of every (clause, candidate) pair."""
     logits = matrix.logits()
-    fused = sigmoid(logits)
-    result: list[Candidates] = []
     rows_of = matrix.item_rows()
-    for index, item in enumerate(commitments):
+    if not statements or not matrix.clauses:
+        return [PairBlock(rows_of.get(i, []), [], np.zeros((0, len(PAIR_FEATURES)))) for i in range(len(commitments))]
+    row_rank, col_rank = np.log1p(_ranks(logits, 1)), np.log1p(_ranks(logits, 0))
+    row_gap = logits.max(axis=1, keepdims=True) - logits
+    col_gap = logits.max(axis=0, keepdims=True) - logits
+    item_logits = np.full((len(commitments), len(statements)), -50.0)
+    for index, rows in rows_of.items():
+        item_logits[index] = logits[rows].max(axis=0)
+    item_col_rank = np.log1p(_ranks(item_logits, 0))
+    item_col_gap = item_logits.max(axis=0, keepdims=True) - item_logits
+    statement_keys = [NON_WORD.sub("", s.sentence.norm) for s in statements]
+    statement_numbers = [set(NUMBER.findall(s.sentence.norm)) for s in statements]
+    blocks = []
+    for index in range(len(commitments)):
         rows = rows_of.get(index, [])
-        scores = fused[rows] if rows else np.zeros((0, len(statements)))
-        best = scores.max(axis=0) if len(rows) else np.zeros(len(statements))
+        if not rows:
+            blocks.append(PairBlock([], [], np.zeros((0, len(PAIR_FEATURES)))))
+            continue
+        item_logit = item_logits[index]
+        item_rank = np.log1p(_ranks(item_logit, 0))
+        columns = [int(c) for c in np.argsort(-item_logit, kind="stable")[: params.CANDIDATE_LIMIT]]
+        features = []
+        for row in rows:
+            clause = matrix.clauses[row]
+            key = NON_WORD.sub("", clause)
+            numbers = set(NUMBER.findall(clause))
+            names = QUOTED.findall(clause)
+            for column in columns:
+                run = _common_run(key, statement_keys[column])
+                hits = sum(name in statements[column].sentence.norm for name in names)
+                features.append((
+                    *(matrix.signals[name][row, column] for name in SIGNALS),
+                    logits[row, column], row_rank[row, column], row_gap[row, column],
+                    col_rank[row, column], col_gap[row, column],
+                    item_logit[column], item_rank[column], item_col_rank[index, column], item_col_gap[index, column],
+                    math.log1p(len(key)), math.log1p(len(statement_keys[column])),
+                    math.log(len(rows)),
+                    run, run / max(len(key), 1),
+                    float(bool(numbers & statement_numbers[column])), float(hits > 0), float(bool(names) and not hits),
+                ))
+        blocks.append(PairBlock(rows, columns, np.asarray(features, dtype=np.float64)))
+    return blocks
+
+
+def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMatrix, blocks: list[PairBlock],
+               probabilities: list[np.ndarray], concrete: list[bool],
+               repeated: list[Evidence | None] | None = None) -> list[Candidates]:
+    """Per commitment: the statements the judge read with its P(evidence) for each clause, the
+    listed evidence (strongest first, P at least params.LIST_THRESHOLD), the clauses each covers,
+    the commitment-level signal features, and its repeat in the next plan (see `repeats`).
+    `probabilities[i]` is the judge's P(evidence) for the rows of `blocks[i]` (see pair_blocks);
+    `concrete[row]` says whether the judge reads clause `row` as a checkable part, not framing."""
+    logits = matrix.logits()
+    rows_of = matrix.item_rows()
+    result: list[Candidates] = []
+    for index, (item, block, flat) in enumerate(zip(commitments, blocks, probabilities)):
+        rows = block.rows
+        shape = (len(rows), len(block.columns))
+        probability = np.asarray(flat, dtype=np.float64).reshape(shape)
+        best = probability.max(axis=0) if rows else np.zeros(len(block.columns))
         order = np.argsort(-best, kind="stable")
+        read = [statements[block.columns[k]] for k in order]
+        probability = probability[:, order]
         evidence = []
-        for column in order[: params.SENTENCE_EVIDENCE_LIMIT]:
-            if best[column] < params.LIST_THRESHOLD:
+        for k, column in enumerate(block.columns[o] for o in order[: params.SENTENCE_EVIDENCE_LIMIT]):
+            if probability[:, k].max() < params.LIST_THRESHOLD:
                 break
-            best_row = rows[int(np.argmax(scores[:, column]))]
-            evidence.append(
-                Evidence(
-                    statement=statements[column],
-                    score=float(best[column]),
-                    signals={name: float(matrix.signals[name][best_row, column]) for name in params.WEIGHTS},
-                    clauses=[k for k, row in enumerate(rows) if fused[row, column] >= params.COVER_THRESHOLD],
-                )
-            )
-        result.append(Candidates(item, [matrix.clauses[r] for r in rows], [matrix.concrete[r] for r in rows],
-                                 evidence, commitment_features(rows, logits, matrix),
-                                 repeated[index] if repeated else None))
+            best_row = rows[int(np.argmax(probability[:, k]))]
+            evidence.append(Evidence(
+                statement=statements[column],
+                score=float(probability[:, k].max()),
+                signals={name: float(matrix.signals[name][best_row, column]) for name in params.WEIGHTS},
+                clauses=[c for c in range(len(rows)) if probability[c, k] >= params.COVER_THRESHOLD],
+            ))
+        result.append(Candidates(item, [matrix.clauses[r] for r in rows], [concrete[r] for r in rows],
+                                 evidence, commitment_features(rows_of.get(index, []), logits, matrix),
+                                 repeated[index] if repeated else None, read, probability))
     return result

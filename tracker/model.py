@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 STATUSES = ("fulfilled", "partial", "missing")  # the three ratings, in report order
 DEFAULT_MODEL = "m3e-small"  # fetched into models/m3e-small on first use
@@ -22,6 +23,7 @@ class Options:
     lang: str = "zh"  # language of the markdown report
     details: bool = False
     backend: str = "auto"  # encoder backend: auto (onnx when exported and installed), torch, onnx
+    judge: Path | None = None  # judge file; None: models/judge/judge.json
 
 
 # ---------------------------------------------------------------- ingest
@@ -169,10 +171,12 @@ class Evidence:
 class Candidates:
     commitment: Item
     clauses: list[str]
-    concrete: list[bool]  # which clauses carry something checkable (a name, a number)
+    concrete: list[bool]  # which clauses the judge reads as checkable parts (not purpose or slogan)
     evidence: list[Evidence]  # candidates above the listing threshold, strongest first
-    features: dict[str, float] = field(default_factory=dict)  # commitment-level, for the rating models
+    features: dict[str, float] = field(default_factory=dict)  # commitment-level signal features
     repeat: Evidence | None = None  # the next plan's commitment that promises it again, if any
+    read: list[Item] = field(default_factory=list)  # every statement the judge read, strongest first
+    probability: Any = None  # P(evidence) per (clause, statement of `read`): a numpy array
 
 
 @dataclass
@@ -206,6 +210,7 @@ class Audit:
     year: int
     model: str
     verdicts: list[Verdict]
+    judge: str = "judge"  # which judge file rated it
 
     def by_chapter(self) -> dict[str, Counter]:
         """Status counts per chapter, chapters in report order ("—" before the first chapter)."""

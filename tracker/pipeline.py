@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from . import ingest, match, rate, structure
 from .encoder import Encoder
+from .judge import Judge
 from .errors import StructureError
 from .extract import extract
 from .model import Audit, Extraction, Options
@@ -30,15 +33,29 @@ def check_pair(plan: Extraction, execution: Extraction) -> int:
     return first.plan_year
 
 
-def audit_pair(plan: Extraction, execution: Extraction, options: Options, encoder: Encoder) -> Audit:
+def load_judge(options: Options) -> Judge:
+    return Judge.load(options.judge, match.PAIR_FEATURES, rate.STATUS_FEATURES)
+
+
+def judge_evidence(judge: Judge, blocks: list[match.PairBlock]) -> list[np.ndarray]:
+    """The judge's P(evidence) for every block, in one call (one pass over the trees)."""
+    sizes = [len(block.features) for block in blocks]
+    flat = judge.evidence(np.vstack([block.features for block in blocks])) if sum(sizes) else np.zeros(0)
+    return np.split(flat, np.cumsum(sizes)[:-1]) if blocks else []
+
+
+def audit_pair(plan: Extraction, execution: Extraction, options: Options, encoder: Encoder, judge: Judge) -> Audit:
     year = check_pair(plan, execution)
     matrix = match.signals(plan.commitments, execution.statements, encoder.encode)
     next_plan = match.signals(plan.commitments, execution.commitments, encoder.encode)
     repeated = match.repeats(plan.commitments, execution.commitments, next_plan)
-    verdicts = [rate.rate(c) for c in match.candidates(plan.commitments, execution.statements, matrix, repeated)]
-    return Audit(plan.report, execution.report, year, options.model, verdicts)
+    blocks = match.pair_blocks(plan.commitments, execution.statements, matrix)
+    found = match.candidates(plan.commitments, execution.statements, matrix, blocks, judge_evidence(judge, blocks),
+                             judge.concrete(matrix.clauses), repeated)
+    return Audit(plan.report, execution.report, year, options.model, rate.rate_all(found, judge), judge.name)
 
 
-def audit(plan_path: str | Path, execution_path: str | Path, options: Options, encoder: Encoder | None = None) -> Audit:
+def audit(plan_path: str | Path, execution_path: str | Path, options: Options, encoder: Encoder | None = None,
+          judge: Judge | None = None) -> Audit:
     encoder = encoder or Encoder(options.model, options.cache_dir, backend=options.backend)
-    return audit_pair(read_report(plan_path), read_report(execution_path), options, encoder)
+    return audit_pair(read_report(plan_path), read_report(execution_path), options, encoder, judge or load_judge(options))

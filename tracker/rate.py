@@ -1,20 +1,24 @@
 """Rate: fulfilled / partial / missing, with a one-sentence reason a deputy can check.
 
-- missing: no statement of the review scores as evidence for any clause;
+- missing: the judge lists no statement as evidence, or its status model finds the commitment
+  unaddressed and no target figure was reported;
 - numeric targets are compared with a reported figure of the same kind and unit, honouring the
   qualifier; a target whose figure is not reported is missing (or partial when the indicator is
   mentioned without a figure, "实现正增长"); a target without a figure of its own ("居民收入稳步增长")
   is rated like any task;
 - completion promised (完成/建成/出台…) but only progress reported (推进/启动…) is partial;
-- otherwise fulfilled when every concrete clause has evidence, partial when only some do.
+- otherwise the judge's status model decides fulfilled or partial; the reason names the concrete
+  clauses (the judge's reading: not purpose or slogan) that have no evidence.
 """
 from __future__ import annotations
 
 import math
 import re
 
+import numpy as np
+
 from . import params
-from .model import Candidates, Evidence, Quantity, TargetCheck, Verdict
+from .model import Candidates, Evidence, Item, Quantity, TargetCheck, Verdict
 
 COMPLETION = re.compile(r"完成|建成|开设|成立|出台|制定|印发|开业|竣工|实现|创建|通过")
 PROGRESS_ONLY = re.compile(r"有序推进|稳步推进|加快推进|正在|启动|推进中|前期|筹建|谋划|基本完成|基本完工")
@@ -95,19 +99,62 @@ def _met(target: Quantity, actual: Quantity) -> bool:
     return value >= goal - slack
 
 
-def check_targets(candidates: Candidates) -> list[TargetCheck]:
-    item = candidates.commitment
+def check_targets(item: Item, statements: list[Item]) -> list[TargetCheck]:
+    """Each committed figure of `item` against the comparable figures of `statements`."""
     checks = []
     for target in item.quantities:
         if not is_target(target, item.target):
             continue
         # Of every comparable figure in the evidence, the one whose measure is closest to the
         # target's (银行业…贷款增长27.3% and 大型商业银行…贷款增幅超过40% share a statement).
-        comparable = [q for evidence in candidates.evidence for q in evidence.statement.quantities
-                      if _comparable(target, q, evidence.statement.sentence.norm[max(0, q.start - 30):q.start])]
+        comparable = [q for statement in statements for q in statement.quantities
+                      if _comparable(target, q, statement.sentence.norm[max(0, q.start - 30):q.start])]
         actual = max(comparable, key=lambda q: _ngram_overlap(_head(target), _head(q)), default=None)
         checks.append(TargetCheck(target, actual, _met(target, actual) if actual else None))
     return checks
+
+
+# What the judge's status model reads of one commitment (see status_features).
+STATUS_FEATURES = (
+    "p_best", "p_second", "evidence_count", "clause_mean", "clause_min", "concrete_min", "covered_share",
+    "done_best", "progress_best", "done_share", "promised",
+    "target", "targets", "target_met", "target_unmet", "target_unreported",
+    "clauses", "concrete_share", "chars",
+    "csls", "terms", "rare", "fused", "signal_clause_mean", "signal_clause_min", "support",
+)
+
+
+def status_features(candidates: Candidates) -> np.ndarray:
+    """How strongly and how evenly the judge found evidence for the commitment's clauses, whether
+    that evidence reports things done, and how its figures compare with the targets."""
+    item = candidates.commitment
+    probability = candidates.probability
+    if probability is None or probability.size == 0:
+        probability = np.zeros((max(len(candidates.clauses), 1), 1))
+    statement_best = probability.max(axis=0)
+    clause_best = probability.max(axis=1)
+    concrete = np.asarray(candidates.concrete or [True] * len(clause_best), dtype=bool)
+    read = candidates.read[: len(statement_best)]
+    plausible = [s for s, p in zip(read, statement_best) if p >= params.TARGET_EVIDENCE]
+    checks = check_targets(item, plausible)
+    weights = np.asarray([p for p in statement_best if p >= params.TARGET_EVIDENCE])
+    done = np.asarray([bool(DONE.search(s.sentence.norm)) for s in plausible], dtype=float)
+    best_text = read[0].sentence.norm if read else ""
+    signals = candidates.features
+    return np.array([
+        statement_best.max(), np.sort(statement_best)[-2] if len(statement_best) > 1 else 0.0,
+        math.log1p(int((statement_best >= params.LIST_THRESHOLD).sum())),
+        clause_best.mean(), clause_best.min(), clause_best[concrete].min() if concrete.any() else clause_best.min(),
+        float((clause_best >= params.COVER_THRESHOLD).mean()),
+        float(bool(DONE.search(best_text))), float(bool(PROGRESS_ONLY.search(best_text))),
+        float((weights * done).sum() / weights.sum()) if len(weights) else 0.0,
+        float(bool(COMPLETION.search(item.sentence.norm))),
+        float(item.target), len(checks),
+        sum(c.met is True for c in checks), sum(c.met is False for c in checks), sum(c.met is None for c in checks),
+        math.log(max(len(clause_best), 1)), float(concrete.mean()), math.log1p(len(item.sentence.norm)),
+        *(signals.get(name, 0.0) for name in ("csls", "terms", "rare", "fused")),
+        signals.get("clause_mean", 0.0), signals.get("clause_min", 0.0), signals.get("support", 0.0),
+    ], dtype=np.float64)
 
 
 def _figure(quantity: Quantity) -> str:
@@ -121,39 +168,45 @@ def _targets_met(targets: list[TargetCheck]) -> str:
     return f"{parts}，已完成。"
 
 
-def probability(model: dict, features: dict[str, float]) -> float:
-    total = model["bias"] + sum(weight * features.get(name, 0.0) for name, weight in model["weights"].items())
-    return 1.0 / (1.0 + math.exp(-total))
-
-
 def _listing(clauses: list[str]) -> str:
     return "、".join(_shorten(c) for c in clauses[:2]) + ("等" if len(clauses) > 2 else "")
 
 
-def _parts_reason(candidates: Candidates, covered: list[bool]) -> str:
-    """Which concrete clauses (all clauses when none is concrete) have no evidence."""
+def _parts_reason(candidates: Candidates, covered: list[bool], targets: list[TargetCheck]) -> str:
+    """Which concrete clauses (all clauses when none is concrete) have no evidence, after the
+    targets that were met (a met figure is worth saying even when the rest falls short)."""
+    met = "".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}；" for c in targets if c.met)
     concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(covered)))
     missing = [candidates.clauses[i] for i in concrete if not covered[i]]
     if not missing:
-        return f"有相关下文，但未报告全部完成：{_shorten(candidates.evidence[0].statement.text, 40)}"
+        return f"{met}有相关下文，但未报告全部完成：{_shorten(candidates.evidence[0].statement.text, 40)}"
     if len(missing) == len(concrete):
-        return (f"只有相关表述（{_shorten(candidates.evidence[0].statement.text, 24)}），"
+        return (f"{met}只有相关表述（{_shorten(candidates.evidence[0].statement.text, 24)}），"
                 f"未见具体内容：{_listing(missing)}。")
-    return (f"{_count_word(len(concrete))}项内容中{_count_word(len(concrete) - len(missing))}项有下文；"
+    return (f"{met}{_count_word(len(concrete))}项内容中{_count_word(len(concrete) - len(missing))}项有下文；"
             f"未见：{_listing(missing)}。")
 
 
-def rate(candidates: Candidates) -> Verdict:
-    """Targets by rule; otherwise the two commitment-level models, then the completion check."""
+def rate_all(found: list[Candidates], judge) -> list[Verdict]:
+    """Every commitment of a pair: the judge's status model in one pass, then `rate`."""
+    if not found:
+        return []
+    chances = judge.status(np.vstack([status_features(candidates) for candidates in found]))
+    return [rate(candidates, dict(zip(judge.statuses, row))) for candidates, row in zip(found, chances.tolist())]
+
+
+def rate(candidates: Candidates, chances: dict[str, float]) -> Verdict:
+    """Targets by rule; otherwise the judge's status model (`chances`: P of each status), then the
+    completion check."""
     item = candidates.commitment
     clauses = candidates.clauses
     covered = [False] * len(clauses)
     for found in candidates.evidence:
         for index in found.clauses:
             covered[index] = True
-    targets = check_targets(candidates)
-    addressed = probability(params.EVIDENCED, candidates.features)
-    complete = probability(params.COMPLETE, candidates.features)
+    targets = check_targets(item, [found.statement for found in candidates.evidence])
+    addressed = 1.0 - chances["missing"]
+    complete = chances["fulfilled"] / max(addressed, 1e-9)  # P(fulfilled | addressed)
     reported = [c for c in targets if c.actual is not None]
     all_reported = bool(reported) and len(reported) == len(targets)
     unmet = [c for c in reported if c.met is False]
@@ -163,7 +216,7 @@ def rate(candidates: Candidates) -> Verdict:
         return Verdict(item, status, confidence, reason, evidence, clauses, covered if evidence else [False] * len(clauses),
                        targets, candidates.repeat)
 
-    if not candidates.evidence or (addressed < 0.5 and not reported):
+    if not candidates.evidence or (chances["missing"] >= params.MISSING_PROBABILITY and not reported):
         return verdict("missing", 1.0 - addressed, "执行情况未见下文：没有一条表述提到这项承诺。")
     if unmet:
         check = unmet[0]
@@ -177,9 +230,9 @@ def rate(candidates: Candidates) -> Verdict:
     promised = COMPLETION.search(item.sentence.norm)
     if promised and PROGRESS_ONLY.search(best_text) and not DONE.search(best_text):
         return verdict("partial", addressed * 0.7, f"承诺“{promised.group(0)}”，执行情况只报告仍在推进。")
-    if all_reported and complete >= 0.5:
+    if all_reported and complete >= params.COMPLETE_PROBABILITY:
         return verdict("fulfilled", addressed * complete, _targets_met(targets))
-    if complete >= 0.5:
+    if complete >= params.COMPLETE_PROBABILITY:
         return verdict("fulfilled", addressed * complete,
                        f"各项内容均有下文：{_shorten(candidates.evidence[0].statement.text, 40)}")
-    return verdict("partial", addressed * (1 - complete), _parts_reason(candidates, covered))
+    return verdict("partial", addressed * (1 - complete), _parts_reason(candidates, covered, targets))

@@ -103,6 +103,7 @@ def audit_document(audit: Audit) -> dict:
         "plan_report": {"path": audit.plan.path, "title": audit.plan.title, "year": audit.year},
         "execution_report": {"path": audit.execution.path, "title": audit.execution.title, "year": audit.year},
         "model": audit.model,
+        "judge": audit.judge,
         "summary": audit.summary(),
         "carried_over": audit.carried_over(),
         "commitments": commitments,

@@ -14,8 +14,9 @@ TEXT = {
         "about": "说明",
         "method": (
             "本报告逐条摘出{year}年计划中的每项承诺（每个量化指标、每句任务），在次年报告对{year}年执行情况的回顾中，"
-            "用语义向量和文字相似度找出谈及该承诺的表述，再按是否全部、部分或完全没有下文评定。"
-            "评定由程序完成，引文均为原文，供代表核对；模型：{model}。"
+            "用语义向量和文字相似度找出可能谈及该承诺的表述，再由一个在人工逐条核对过的十六对报告上训练的判定模型"
+            "判断哪些表述确实报告了同一事项、承诺是否全部、部分或完全没有下文。"
+            "评定由程序完成，引文均为原文，供代表核对；模型：{model}，判定模型：{judge}。"
         ),
         "legend": [
             ("已落实", "回顾中报告该承诺的各项具体内容均已完成，或量化指标已达到。"),
@@ -62,9 +63,10 @@ TEXT = {
         "about": "About this report",
         "method": (
             "Every commitment of the {year} plan (each numeric target, each task sentence) was looked up in the "
-            "next report's review of {year} by sentence embeddings and text similarity, and rated by whether all, "
-            "some or none of it is reported. The rating is automatic; quotes are verbatim so that they can be checked. "
-            "Model: {model}."
+            "next report's review of {year} by sentence embeddings and text similarity; a judge trained on sixteen "
+            "report pairs checked by careful readers then decided which statements report the same thing, and "
+            "whether all, some or none of the commitment is reported. The rating is automatic; quotes are verbatim "
+            "so that they can be checked. Model: {model}; judge: {judge}."
         ),
         "legend": [
             ("fulfilled", "the review reports every concrete part done, or the numeric target met."),
@@ -169,7 +171,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     out = [f"# {t['title'].format(year=audit.year)}", "", f"## {t['compared']}", ""]
     out += [f"- {t['plan']}：{cell(audit.plan.title or audit.plan.path)}（`{audit.plan.path}`）",
             f"- {t['execution']}：{cell(audit.execution.title or audit.execution.path)}（`{audit.execution.path}`）", ""]
-    out += [f"## {t['about']}", "", t["method"].format(year=audit.year, model=audit.model), ""]
+    out += [f"## {t['about']}", "", t["method"].format(year=audit.year, model=audit.model, judge=audit.judge), ""]
     out += [f"- **{name}**：{meaning}" for name, meaning in t["legend"]] + [""]
 
     out += [f"## {t['overall']}", ""]

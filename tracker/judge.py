@@ -1,0 +1,126 @@
+"""The learned judge, behind one small interface (like the encoder): two decisions readers make.
+
+  evidence(pair features) -> P(this statement reports on this clause of the commitment: the same
+      named project, programme, figure or action, not merely the same topic)
+  status(commitment features) -> P(fulfilled), P(partial), P(missing)
+  concrete(clauses) -> is each clause a checkable part, not framing (purpose, slogan)?
+
+The first two are gradient-boosted tree ensembles, the third a logistic model on character 1–2
+grams; all are trained on the labelled report pairs under data/ by
+`python -m tracker.learn.train` (training code lives apart from the audit path), stored as a small
+JSON file of trees (models/judge/) and evaluated here with numpy alone, so an audit needs neither
+scikit-learn nor torch. The features are computed by the match and rate stages
+(match.PAIR_FEATURES, rate.STATUS_FEATURES); a judge file names the features it was trained on and
+is refused when they differ.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+
+JUDGE_FORMAT = "tracker-judge/1"
+DEFAULT_JUDGE = Path(__file__).resolve().parent.parent / "models" / "judge" / "judge.json"
+
+
+class TreeEnsemble:
+    """Sum of regression trees plus a baseline: raw scores, one column per class (one for binary).
+
+    Each tree is a set of parallel node arrays: feature, threshold, left, right, leaf value
+    (a node is a leaf where left == -1); a row goes left when its feature value <= threshold."""
+
+    def __init__(self, data: dict):
+        self.features: list[str] = data["features"]
+        self.baseline = np.asarray(data["baseline"], dtype=np.float64)
+        self.trees = [[{key: np.asarray(tree[key]) for key in ("feature", "threshold", "left", "right", "value")}
+                       for tree in column] for column in data["trees"]]
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        scores = np.tile(self.baseline, (len(x), 1))
+        for column, trees in enumerate(self.trees):
+            for tree in trees:
+                node = np.zeros(len(x), dtype=np.int64)
+                active = tree["left"][node] >= 0
+                while active.any():
+                    index = np.nonzero(active)[0]
+                    current = node[index]
+                    go_left = x[index, tree["feature"][current]] <= tree["threshold"][current]
+                    node[index] = np.where(go_left, tree["left"][current], tree["right"][current])
+                    active[index] = tree["left"][node[index]] >= 0
+                scores[:, column] += tree["value"][node]
+        return scores
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        raw = self.raw(x)
+        if raw.shape[1] == 1:
+            return 1.0 / (1.0 + np.exp(-raw[:, 0]))
+        raw -= raw.max(axis=1, keepdims=True)
+        exp = np.exp(raw)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
+class NgramModel:
+    """Logistic regression on the presence of character n-grams, stored as a table of weights."""
+
+    def __init__(self, data: dict):
+        self.sizes: list[int] = data["sizes"]
+        self.bias = float(data["bias"])
+        self.weights: dict[str, float] = data["weights"]
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        totals = []
+        for text in texts:
+            text = " ".join(text.lower().split())
+            grams = {text[i:i + n] for n in self.sizes for i in range(len(text) - n + 1)}
+            totals.append(self.bias + math.fsum(self.weights.get(g, 0.0) for g in grams))  # order-free
+        return 1.0 / (1.0 + np.exp(-np.asarray(totals, dtype=np.float64)))
+
+
+class Judge:
+    """The learned evidence decision; `name` says which training run it is (reports and eval show it)."""
+
+    def __init__(self, data: dict, name: str = "judge"):
+        if data.get("format") != JUDGE_FORMAT:
+            raise ModelError(f"{name}: not a {JUDGE_FORMAT} file")
+        self.name = name
+        self.trained_on: list[str] = data.get("trained_on", [])
+        self.evidence_model = TreeEnsemble(data["evidence"])
+        self.status_model = TreeEnsemble(data["status"])
+        self.statuses: list[str] = data["status"]["classes"]
+        self.framing_model = NgramModel(data["framing"])
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, pair_features: tuple[str, ...] = (),
+             status_features: tuple[str, ...] = ()) -> "Judge":
+        path = Path(path) if path else DEFAULT_JUDGE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"{path}: no judge file; run `make judge`") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ModelError(f"{path}: not a judge file ({error})") from None
+        if not isinstance(data, dict) or data.get("format") != JUDGE_FORMAT:
+            raise ModelError(f"{path}: not a {JUDGE_FORMAT} file")
+        judge = cls(data, path.stem)
+        for model, expected in ((judge.evidence_model, pair_features), (judge.status_model, status_features)):
+            if expected and list(expected) != model.features:
+                raise ModelError(f"{path}: trained on other features than this version computes; run `make judge`")
+        return judge
+
+    def evidence(self, features: np.ndarray) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros(0)
+        return self.evidence_model.probabilities(features)
+
+    def concrete(self, clauses: list[str]) -> list[bool]:
+        """Which clauses name something checkable (P(framing) below one half)."""
+        return [bool(p < 0.5) for p in self.framing_model.probabilities(clauses)] if clauses else []
+
+    def status(self, features: np.ndarray) -> np.ndarray:
+        """P of each status (columns in the order of `statuses`), one row per commitment."""
+        return self.status_model.probabilities(np.atleast_2d(features))
