@@ -36,12 +36,12 @@ def test_all_outputs_written(seed_audit, tmp_path):
 
 def test_xlsx_rows_statuses_and_no_formulas(injected):
     book = openpyxl.load_workbook(io.BytesIO(sheet.xlsx_bytes(injected)))
-    assert book.sheetnames == ["承诺", "匹配对", "汇总"]
+    assert book.sheetnames == ["承诺", "匹配对", "汇总", "说明"]
     commitments = book["承诺"]
     assert commitments.max_row == 1 + 85
     header = [c.value for c in commitments[1]]
     status = header.index("评定")
-    assert {row[status].value for row in commitments.iter_rows(min_row=2)} <= {"fulfilled", "partial", "missing"}
+    assert {row[status].value for row in commitments.iter_rows(min_row=2)} <= {"已落实", "部分落实", "未见下文"}
     assert commitments.freeze_panes == "A2" and commitments.auto_filter.ref
     for worksheet in book:
         for row in worksheet.iter_rows():

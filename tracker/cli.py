@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from . import evaluate, fetch, pipeline, render
+from . import evaluate, fetch, pipeline, render, review
 from .encoder import BACKENDS, Encoder, export_onnx, fetch_default
 from .errors import TrackerError
 from .model import Chain, Options
@@ -123,6 +123,7 @@ def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | Non
     progress.close()
     if len(audits) == 1:
         target = out_dir or Path("reports") / _default_name(audits[0])
+        _keep_reviews(audits[0], target)
         written = render.write_all(audits[0], target, options)
         if json_path:
             render.write_atomic(json_path, jsonout.dumps(jsonout.audit_document(audits[0])))
@@ -134,6 +135,8 @@ def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | Non
     root = out_dir or Path("reports") / f"chain-{audits[0].year}-{audits[-1].year}"
     folders = [_default_name(result) for result in audits]
     for result, folder in zip(audits, folders):
+        _keep_reviews(result, root / folder)
+    for result, folder in zip(audits, folders):
         render.write_all(result, root / folder, options)
     written = render.write_chain(chain, folders, root, options)
     if json_path:
@@ -141,6 +144,41 @@ def audit(reports: tuple[Path, ...], out_dir: Path | None, json_path: Path | Non
         written.append(json_path)
     terminal.chain_report(console, chain)
     click.echo("wrote " + ", ".join(str(path) for path in written) + f" and {len(folders)} pair folders in {root}")
+
+
+def _keep_reviews(result, folder: Path) -> None:
+    """Apply the human reviews stored in the output folder (reviews.json), if any: a re-run keeps them."""
+    stored = review.load(folder)
+    if stored:
+        review.apply(result, stored)
+
+
+@cli.command(name="review")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Output folder for the final reports (default: the workbook's folder).")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the final audit JSON here.")
+@click.option("--judge", "judge_path", type=click.Path(path_type=Path), default=None,
+              help="Judge file for the machine's verdicts (default models/judge/judge.json).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the markdown report.")
+def review_command(workbook: Path, out_dir: Path | None, json_path: Path | None, judge_path: Path | None, lang: str):
+    """Read a reviewed pairs.xlsx back: final reports in which the reviewer's verdicts stand, the
+    reviews kept as reviews.json (later audits into the folder apply them again), and how far
+    machine and reviewer agree."""
+    options = Options(lang=lang, judge=judge_path)
+    plan_path, execution_path = review.report_paths(review.read_workbook(workbook))
+    plan, execution = pipeline.read_report(plan_path), pipeline.read_report(execution_path)
+    reviewed = review.read_workbook(workbook, {s.id: s.text for s in execution.statements})
+    encoder = Encoder(options.model, options.cache_dir, backend=options.backend, log=_log)
+    result = review.apply(pipeline.audit_pair(plan, execution, options, encoder, pipeline.load_judge(options)), reviewed)
+    target = out_dir or workbook.parent
+    stored = jsonout.dumps(review.reviews_document(result, review.pair_info(result)))
+    written = render.write_all(result, target, options) + [render.write_atomic(target / review.REVIEWS_FILE, stored)]
+    if json_path:
+        written.append(render.write_atomic(json_path, jsonout.dumps(jsonout.audit_document(result))))
+    terminal.review_summary(_console(), result)
+    click.echo("wrote " + ", ".join(str(path) for path in written))
 
 
 def _default_name(result) -> str:
@@ -152,12 +190,13 @@ def _default_name(result) -> str:
 
 @cli.command(name="eval")
 @click.argument("audit_json", type=click.Path(path_type=Path))
-@click.argument("gold_json", type=click.Path(path_type=Path))
+@click.argument("gold", type=click.Path(path_type=Path))
 @click.option("--min-kappa", type=float, default=None, help="Exit 1 when Cohen's kappa is below this.")
 @click.option("--quiet", is_flag=True, help="Leave out the list of disagreements.")
-def eval_command(audit_json: Path, gold_json: Path, min_kappa: float | None, quiet: bool):
-    """Score an audit JSON against gold labels (aligned by text)."""
-    scores = evaluate.score(audit_json, gold_json)
+def eval_command(audit_json: Path, gold: Path, min_kappa: float | None, quiet: bool):
+    """Score an audit JSON against labels aligned by text: a gold file, a reviewed pairs.xlsx, or
+    a reviewed audit's JSON or reviews.json (the reviewers' verdicts)."""
+    scores = evaluate.score(audit_json, gold)
     terminal.eval_report(_console(), scores, show_disagreements=not quiet)
     if min_kappa is not None and scores.kappa < min_kappa:
         click.echo(f"kappa {scores.kappa:.3f} is below --min-kappa {min_kappa}", err=True)

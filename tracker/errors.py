@@ -19,3 +19,7 @@ class ModelError(TrackerError):
 
 class GoldError(TrackerError):
     """A gold or audit file that `tracker eval` cannot read."""
+
+
+class ReviewError(TrackerError):
+    """A reviewed workbook or reviews file that cannot be used as it is."""

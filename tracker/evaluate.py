@@ -35,6 +35,21 @@ def _load(path: str | Path, what: str) -> dict:
     return data
 
 
+def load_labels(path: str | Path) -> dict:
+    """Labels to score against: a gold or training file, reviews.json, a reviewed audit JSON (the
+    reviewers' verdicts), or a reviewed pairs.xlsx."""
+    if Path(path).suffix.lower() == ".xlsx":
+        from .review import read_workbook  # the review loop imports this module
+
+        reviewed = read_workbook(path)
+        return {"commitments": [{"commitment": r.text, "status": r.status, "evidence": r.evidence}
+                                for r in reviewed.reviews]}
+    data = _load(path, "gold")
+    if data.get("format") == "tracker-audit/1":
+        return {"commitments": [{"commitment": c["text"], **c["review"]} for c in data["commitments"] if c.get("review")]}
+    return data
+
+
 @dataclass
 class Scores:
     gold_total: int
@@ -57,10 +72,10 @@ class Scores:
 
     @property
     def carried_kappa(self) -> float:
-        return _kappa(self.carried, (True, False))
+        return cohen_kappa(self.carried, (True, False))
 
 
-def _kappa(pairs: list[tuple], labels=LABELS) -> float:
+def cohen_kappa(pairs: list[tuple], labels=LABELS) -> float:
     total = len(pairs)
     if not total:
         return 0.0
@@ -92,7 +107,7 @@ def _same(a: str, b: str) -> bool:
 
 def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
     audit = _load(audit_path, "tracker audit")
-    gold = _load(gold_path, "gold")
+    gold = load_labels(gold_path)
     predicted = audit["commitments"]
     keys = [text_key(c.get("text", "")) for c in predicted]
     pairs: list[tuple[str, str]] = []
@@ -115,7 +130,8 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
             continue
         used.add(best)
         mine = predicted[best]
-        pairs.append((entry["status"], mine["status"]))
+        machine = mine.get("machine_status", mine["status"])  # a reviewed audit: score the machine
+        pairs.append((entry["status"], machine))
         if isinstance(entry.get("carried_over"), bool) and isinstance(mine.get("carried_over"), bool):
             carried.append((entry["carried_over"], mine["carried_over"]))
         gold_evidence = [e["text"] if isinstance(e, dict) else e for e in entry.get("evidence") or []]
@@ -125,9 +141,9 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
             hits += any(_same(found[0], g) for g in gold_evidence)
         if gold_evidence:
             recalled += any(_same(f, g) for f in found[:3] for g in gold_evidence)
-        if entry["status"] != mine["status"]:
+        if entry["status"] != machine:
             disagreements.append({
-                "id": mine["id"], "gold": entry["status"], "predicted": mine["status"],
+                "id": mine["id"], "gold": entry["status"], "predicted": machine,
                 "text": _label_text(entry), "reason": mine.get("reason", ""), "gold_note": entry.get("note", ""),
                 "evidence": found[:1], "gold_evidence": gold_evidence[:1],
             })
@@ -140,7 +156,7 @@ def score(audit_path: str | Path, gold_path: str | Path) -> Scores:
         predicted_total=len(predicted),
         confusion=confusion,
         accuracy=sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0,
-        kappa=_kappa(pairs),
+        kappa=cohen_kappa(pairs),
         macro_f1=sum(f1.values()) / len(LABELS),
         f1=f1,
         precision_at_1=hits / judged if judged else 0.0,

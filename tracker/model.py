@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 STATUSES = ("fulfilled", "partial", "missing")  # the three ratings, in report order
+NOT_A_COMMITMENT = "not_a_commitment"  # a reviewer's fourth answer: the unit is not a commitment at all
+REVIEW_STATUSES = STATUSES + (NOT_A_COMMITMENT,)
 DEFAULT_MODEL = "m3e-small"  # fetched into models/m3e-small on first use
 
 
@@ -187,9 +189,22 @@ class TargetCheck:
 
 
 @dataclass
+class Review:
+    """A person's verdict on one commitment, read back from a reviewed workbook. It is tied to the
+    commitment by its text (ids shift when extraction changes)."""
+
+    text: str  # the commitment as the reviewer saw it
+    status: str  # one of REVIEW_STATUSES
+    evidence: list[str] = field(default_factory=list)  # statement texts the reviewer accepts as evidence
+    reviewer: str = ""
+    note: str = ""
+    id: str = ""  # the commitment's id in the reviewed workbook
+
+
+@dataclass
 class Verdict:
     commitment: Item
-    status: str  # fulfilled | partial | missing
+    status: str  # fulfilled | partial | missing: the machine's verdict
     confidence: float
     reason: str
     evidence: list[Evidence]
@@ -197,10 +212,16 @@ class Verdict:
     covered: list[bool]
     targets: list[TargetCheck] = field(default_factory=list)
     repeat: Evidence | None = None  # carried over: the next plan promises it again
+    review: Review | None = None  # a reviewer's verdict, which decides
 
     @property
     def carried_over(self) -> bool:
         return self.repeat is not None
+
+    @property
+    def final(self) -> str:
+        """The status that stands: the reviewer's where there is one, else the machine's."""
+        return self.review.status if self.review else self.status
 
 
 @dataclass
@@ -211,23 +232,31 @@ class Audit:
     model: str
     verdicts: list[Verdict]
     judge: str = "judge"  # which judge file rated it
+    unmatched_reviews: list[Review] = field(default_factory=list)  # reviews whose commitment is gone
+
+    def rated(self) -> list[Verdict]:
+        """The verdicts that count: all but those a reviewer found not to be commitments."""
+        return [verdict for verdict in self.verdicts if verdict.final != NOT_A_COMMITMENT]
+
+    def reviewed(self) -> list[Verdict]:
+        return [verdict for verdict in self.verdicts if verdict.review]
 
     def by_chapter(self) -> dict[str, Counter]:
-        """Status counts per chapter, chapters in report order ("—" before the first chapter)."""
+        """Final status counts per chapter, chapters in report order ("—" before the first chapter)."""
         result: dict[str, Counter] = {}
-        for verdict in self.verdicts:
-            result.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.status] += 1
+        for verdict in self.rated():
+            result.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.final] += 1
         return result
 
     def summary(self) -> dict[str, int]:
         counts = {status: 0 for status in STATUSES}
-        for verdict in self.verdicts:
-            counts[verdict.status] += 1
+        for verdict in self.rated():
+            counts[verdict.final] += 1
         return counts
 
     def carried_over(self) -> int:
         """How many commitments the next plan promises again."""
-        return sum(verdict.carried_over for verdict in self.verdicts)
+        return sum(verdict.carried_over for verdict in self.rated())
 
 
 @dataclass

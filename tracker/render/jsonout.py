@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 
 from ..model import Audit, Chain, Extraction, Item, Quantity, Report, Sentence
+from ..review import agreement
 
 EXTRACT_FORMAT = "tracker-extract/1"
 AUDIT_FORMAT = "tracker-audit/1"
@@ -65,7 +66,9 @@ def audit_document(audit: Audit) -> dict:
             "id": item.id,
             "chapter": item.chapter,
             "text": item.text,
-            "status": verdict.status,
+            "status": verdict.final,
+            "machine_status": verdict.status,
+            "review": asdict(verdict.review) if verdict.review else None,
             "confidence": round(verdict.confidence, 3),
             "reason": verdict.reason,
             "location": location_json(item.sentence),
@@ -106,8 +109,16 @@ def audit_document(audit: Audit) -> dict:
         "judge": audit.judge,
         "summary": audit.summary(),
         "carried_over": audit.carried_over(),
+        "reviews": _reviews_json(audit),
         "commitments": commitments,
     }
+
+
+def _reviews_json(audit: Audit) -> dict:
+    found = agreement(audit)
+    return {"reviewed": found.reviewed, "agreed": found.agreed, "kappa": round(found.kappa, 4),
+            "changed": [v.commitment.id for v in found.changed],
+            "unmatched": [asdict(review) for review in audit.unmatched_reviews]}
 
 
 def chain_document(chain: Chain, folders: list[str]) -> dict:

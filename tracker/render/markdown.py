@@ -2,8 +2,10 @@
 self-explanatory to someone who never saw the tool."""
 from __future__ import annotations
 
+from ..model import NOT_A_COMMITMENT
 from ..model import STATUSES as LABELS
 from ..model import Audit, Chain, Verdict
+from ..review import agreement
 
 TEXT = {
     "zh": {
@@ -54,6 +56,17 @@ TEXT = {
         "carried_intro": "以下承诺在回顾中未见下文或只部分落实，次年计划又再次提出，可重点追问。",
         "repeated_in": "次年计划中的表述",
         "yes_mark": "是",
+        "reviewed_mark": "（人工复核）",
+        "review": "人工复核",
+        "review_intro": ("共{reviewed}条承诺经人工复核，其中{agreed}条与程序评定一致（Cohen's kappa {kappa:.2f}）。"
+                         "本报告中的评定以人工复核为准，标有“人工复核”。"),
+        "changed": "人工改变了评定的承诺",
+        "machine": "程序评定",
+        "human": "人工评定",
+        "reviewer": "复核人",
+        "note": "复核意见",
+        "not_commitments": "人工认定不是承诺（不计入统计）",
+        "unmatched": "以下复核意见找不到对应的承诺（报告或提取方式已变化），未采用：",
     },
     "en": {
         "title": "Follow-up of the {year} plan's commitments",
@@ -104,11 +117,22 @@ TEXT = {
         "carried_intro": "These commitments are missing or partial in the review, and the next plan promises them again.",
         "repeated_in": "In the next plan",
         "yes_mark": "yes",
+        "reviewed_mark": " (reviewed)",
+        "review": "Human review",
+        "review_intro": ("{reviewed} commitments were reviewed by a person; the machine agreed on {agreed} (Cohen's "
+                         "kappa {kappa:.2f}). The reviewer's rating stands throughout this report, marked \"reviewed\"."),
+        "changed": "Ratings the reviewer changed",
+        "machine": "Machine",
+        "human": "Reviewer",
+        "reviewer": "Reviewed by",
+        "note": "Note",
+        "not_commitments": "Not commitments, in the reviewer's judgement (left out of the counts)",
+        "unmatched": "These reviews match no commitment any more (the report or the extraction changed) and were not applied:",
     },
 }
 STATUS_NAME = {
-    "zh": {"fulfilled": "已落实", "partial": "部分落实", "missing": "未见下文"},
-    "en": {"fulfilled": "fulfilled", "partial": "partial", "missing": "missing"},
+    "zh": {"fulfilled": "已落实", "partial": "部分落实", "missing": "未见下文", NOT_A_COMMITMENT: "不是承诺"},
+    "en": {"fulfilled": "fulfilled", "partial": "partial", "missing": "missing", NOT_A_COMMITMENT: "not a commitment"},
 }
 CHAIN_TEXT = {
     "zh": {
@@ -174,6 +198,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     out += [f"## {t['about']}", "", t["method"].format(year=audit.year, model=audit.model, judge=audit.judge), ""]
     out += [f"- **{name}**：{meaning}" for name, meaning in t["legend"]] + [""]
 
+    out += _review_section(audit, t, names)
     out += [f"## {t['overall']}", ""]
     out += _table([t["status"], t["count"], t["share"]],
                   [[names[s], str(summary[s]), f"{summary[s] / total:.0%}"] for s in LABELS]
@@ -198,31 +223,61 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
         else [t["no_targets"], ""]
 
     out += [f"## {t['missing_list']}", ""]
-    missing = [v for v in audit.verdicts if v.status == "missing"]
+    missing = [v for v in audit.verdicts if v.final == "missing"]
     out += [f"{i}. {cell(v.commitment.text)}（{v.commitment.id}，{cell(v.commitment.chapter)}）"
             for i, v in enumerate(missing, 1)] or [t["none"]]
     out += [""]
 
     out += [f"## {t['partial_list']}", ""]
-    partial = [v for v in audit.verdicts if v.status == "partial"]
+    partial = [v for v in audit.verdicts if v.final == "partial"]
     out += _table([t["id"], t["commitment"], t["reason"], t["unreported_part"]],
-                  [[v.commitment.id, cell(v.commitment.text), cell(v.reason), cell(_unreported(v))] for v in partial]) \
+                  [[v.commitment.id, cell(v.commitment.text), cell(_reason(v)), cell(_unreported(v))] for v in partial]) \
         if partial else [t["none"], ""]
 
     out += [f"## {t['carried_list']}", ""]
-    unfinished = [v for v in audit.verdicts if v.carried_over and v.status != "fulfilled"]
+    unfinished = [v for v in audit.rated() if v.carried_over and v.final != "fulfilled"]
     out += ([t["carried_intro"], ""] + _table(
         [t["id"], t["commitment"], t["status"], t["repeated_in"]],
-        [[v.commitment.id, cell(v.commitment.text), names[v.status], cell(v.repeat.statement.text)] for v in unfinished]
+        [[v.commitment.id, cell(v.commitment.text), _rating(v, t, names), cell(v.repeat.statement.text)] for v in unfinished]
     )) if unfinished else [t["none"], ""]
 
     out += [f"## {t['full']}", ""]
     out += _table([t["id"], t["chapter"], t["commitment"], t["status"], t["reason"], t["evidence"], t["carried"]],
-                  [[v.commitment.id, cell(v.commitment.chapter), cell(v.commitment.text), names[v.status],
-                    cell(v.reason), "<br>".join(cell(e.statement.text) for e in v.evidence[:3]) or "—",
+                  [[v.commitment.id, cell(v.commitment.chapter), cell(v.commitment.text), _rating(v, t, names),
+                    cell(_reason(v)), "<br>".join(cell(e.statement.text) for e in v.evidence[:3]) or "—",
                     t["yes_mark"] if v.carried_over else "—"]
                    for v in audit.verdicts])
     return "\n".join(out)
+
+
+def _reason(verdict: Verdict) -> str:
+    """The reviewer's note where there is one, else the machine's reason."""
+    return verdict.review.note if verdict.review and verdict.review.note else verdict.reason
+
+
+def _rating(verdict: Verdict, t: dict, names: dict) -> str:
+    return names[verdict.final] + (t["reviewed_mark"] if verdict.review else "")
+
+
+def _review_section(audit: Audit, t: dict, names: dict) -> list[str]:
+    """Agreement between machine and reviewer, the changed ratings, what the reviewer excluded."""
+    if not audit.reviewed() and not audit.unmatched_reviews:
+        return []
+    found = agreement(audit)
+    out = [f"## {t['review']}", "", t["review_intro"].format(reviewed=found.reviewed, agreed=found.agreed,
+                                                             kappa=found.kappa), ""]
+    if found.changed:
+        out += [f"### {t['changed']}", ""]
+        out += _table([t["id"], t["commitment"], t["machine"], t["human"], t["reviewer"], t["note"]],
+                      [[v.commitment.id, cell(v.commitment.text), names[v.status], names[v.review.status],
+                        cell(v.review.reviewer) or "—", cell(v.review.note) or "—"] for v in found.changed])
+    excluded = [v for v in audit.verdicts if v.final == NOT_A_COMMITMENT]
+    if excluded:
+        out += [f"### {t['not_commitments']}", ""]
+        out += [f"{i}. {cell(v.commitment.text)}（{v.commitment.id}）" for i, v in enumerate(excluded, 1)] + [""]
+    if audit.unmatched_reviews:
+        out += [t["unmatched"], ""] + [f"- {cell(r.text)}（{names[r.status]}）" for r in audit.unmatched_reviews] + [""]
+    return out
 
 
 def _unreported(verdict: Verdict) -> str:

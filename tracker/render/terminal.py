@@ -10,8 +10,9 @@ from rich.text import Text
 from ..evaluate import Scores
 from ..model import STATUSES as LABELS
 from ..model import Audit, Chain, Extraction
+from ..review import agreement
 
-STATUS_STYLE = {"fulfilled": "green", "partial": "yellow", "missing": "red"}
+STATUS_STYLE = {"fulfilled": "green", "partial": "yellow", "missing": "red", "not_a_commitment": "dim"}
 
 
 def _short(text: str, limit: int) -> str:
@@ -78,15 +79,17 @@ def audit_report(console: Console, audit: Audit, details: bool = False) -> None:
     table.add_column("best evidence", ratio=3, overflow="fold")
     for verdict in audit.verdicts:
         best = _short(verdict.evidence[0].statement.text, 60) if verdict.evidence else "—"
+        status = verdict.final + (" (reviewed)" if verdict.review else "")
         table.add_row(verdict.commitment.id, _short(verdict.commitment.text, 60),
-                      Text(verdict.status, style=STATUS_STYLE[verdict.status]), best)
+                      Text(status, style=STATUS_STYLE[verdict.final]), best)
     console.print(table)
 
-    missing = [v for v in audit.verdicts if v.status == "missing"]
+    missing = [v for v in audit.verdicts if v.final == "missing"]
     if missing:
         console.print(Text(f"Not mentioned in the review ({len(missing)}):", style="bold red"))
         for verdict in missing:
             console.print(f"  {verdict.commitment.id}  {_short(verdict.commitment.text, 90)}")
+    review_summary(console, audit)
     if details:
         for verdict in audit.verdicts:
             console.print(Text(f"\n{verdict.commitment.id} [{verdict.status}] {verdict.commitment.text}",
@@ -96,6 +99,21 @@ def audit_report(console: Console, audit: Audit, details: bool = False) -> None:
                 signals = " ".join(f"{k}={v:.2f}" for k, v in evidence.signals.items())
                 console.print(f"  {evidence.score:.3f} {evidence.statement.id} {evidence.statement.sentence.location} "
                               f"{evidence.statement.text}  [{signals}]")
+
+
+def review_summary(console: Console, audit: Audit) -> None:
+    """How far machine and reviewer agree, where they differ, and reviews that no longer match."""
+    found = agreement(audit)
+    if not found.reviewed and not audit.unmatched_reviews:
+        return
+    console.print(Text(f"Human reviews: {found.reviewed} applied, the machine agrees on {found.agreed} "
+                       f"(kappa {found.kappa:.3f}); {len(audit.unmatched_reviews)} match no commitment any more",
+                       style="bold"), soft_wrap=True)
+    for verdict in found.changed:
+        console.print(f"  {verdict.commitment.id}  machine {verdict.status} → reviewer {verdict.review.status}  "
+                      f"{_short(verdict.commitment.text, 60)}", soft_wrap=True)
+    for review in audit.unmatched_reviews:
+        console.print(f"  no longer extracted: {review.status}  {_short(review.text, 70)}", soft_wrap=True)
 
 
 def eval_report(console: Console, scores: Scores, show_disagreements: bool = True) -> None:
