@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import formats
 from .errors import InputError
 from .model import Paragraph, Source, Table
 
@@ -71,9 +72,24 @@ def decode(data: bytes, path: str) -> str:
     return text
 
 
+# Size limits: the longest real report here is 0.2 MB of text; a PDF or Word file carries images.
+MAX_TEXT_BYTES = 4 * 2**20
+MAX_DOCUMENT_BYTES = 64 * 2**20
+
+
 def read(path: str | Path) -> Source:
+    """A report file as text, ready for structure: plain text (UTF-8, UTF-16, GB18030), PDF,
+    Word .docx or a web page, recognised by content (formats.py)."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError
+        kind = formats.sniff(_head(path))
+        limit = MAX_TEXT_BYTES if kind in ("text", "html") else MAX_DOCUMENT_BYTES
+        if size > limit:
+            raise InputError(f"{path}: {size / 2**20:.1f} MB is more than a report can be "
+                             f"({limit // 2**20} MB for {'text' if limit == MAX_TEXT_BYTES else 'PDF and Word'} files)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -81,7 +97,16 @@ def read(path: str | Path) -> Source:
         raise InputError(f"{path}: is a directory, not a report file") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    return clean(str(path), decode(data, str(path)))
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
+    kind = formats.sniff(data)
+    text = decode(data, str(path)) if kind == "text" else formats.to_text(data, str(path), kind)
+    return clean(str(path), text)
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(4096)
 
 
 @dataclass
