@@ -16,7 +16,7 @@ SPLIT_AT = "。！？；"
 OPENERS = {"“": "”", "《": "》", "（": "）", "‘": "’", "「": "」", "【": "】"}
 MAX_HEADING = 70
 
-REVIEW_TITLE = re.compile(r"执行情况|工作回顾|的回顾|回顾$")
+REVIEW_TITLE = re.compile(r"执行情况|工作回顾|的回顾|回顾$|^关于过去(?:一|五)年的政府工作$|国内工作的回顾")
 OTHER_TITLE = re.compile(r"十[一二三四五六七八九]五|五年规划|今后五年|远景目标|纲要|说明$")
 PLAN_TITLE = re.compile(r"计划|安排|任务|重点工作|部署|总体要求|建议|工作$|主要目标|政策取向")
 YEAR = re.compile(r"(\d{4})年")
@@ -114,7 +114,10 @@ class _Builder:
         return sentence
 
 
-def _section_kind(title: str, plan_seen: bool) -> str:
+def _section_kind(title: str, plan_seen: bool, review_seen: bool) -> str:
+    """review / plan / other. After the review, a section without a title of its own kind is part
+    of the plan (the 1990s State Council reports: 一、１９９１年国内工作的回顾, then 二、抓紧有利时机，
+    加快经济发展 … for the new year)."""
     if OTHER_TITLE.search(title) and not REVIEW_TITLE.search(title):
         return "other"
     if REVIEW_TITLE.search(title):
@@ -122,7 +125,7 @@ def _section_kind(title: str, plan_seen: bool) -> str:
     has_year = bool(YEAR.search(title)) or "今年" in title or "明年" in title
     if has_year and PLAN_TITLE.search(title):
         return "plan"
-    return "plan" if plan_seen else "other"
+    return "plan" if plan_seen or review_seen else "other"
 
 
 def _is_section_heading(text: str) -> bool:
@@ -152,7 +155,7 @@ def parse(source: Source) -> Report:
         if _is_section_heading(stripped):
             number = stripped.split("、", 1)[0]
             title = stripped.split("、", 1)[1].strip()
-            kind = _section_kind(title, plan_seen)
+            kind = _section_kind(title, plan_seen, any(x.kind == "review" for x in builder.sections))
             year_match = YEAR.search(title)
             builder.sections.append(Section(kind, number, title, int(year_match.group(1)) if year_match else None, line))
             if kind == "plan" and not plan_seen:
@@ -271,14 +274,32 @@ def _finish(source: Source, builder: _Builder, front_text: list[str]) -> Report:
     delivered = next((int(m.group(1)) for t in front_text[:6] for m in [DELIVERED.search(t)] if m), None)
     plan_year = next((s.year for s in plans if s.year), None)
     review_year = next((s.year for s in reviews if s.year), None)
+    if reviews and review_year is None and plan_year is None and delivered is None:
+        review_year = _year_reviewed(builder.sentences, reviews[0].title)
     if plans and plan_year is None:
         plan_year = review_year + 1 if review_year else delivered
     if reviews and review_year is None and plan_year:
         review_year = plan_year - 1
+    if plans and plan_year is None or reviews and review_year is None:
+        titles = "; ".join(f"{s.number}、{s.title}" for s in reviews[:1] + plans[:1])
+        raise StructureError(f"{path}: no year for the review or the plan ({titles}): their titles name none, "
+                             "and the review's opening names none (a review of five years is not dated by it)")
     if review_year and plan_year and plan_year != review_year + 1:
         raise StructureError(f"{path}: the review covers {review_year} but the plan is for {plan_year}; years do not follow")
     title = _title(source, front_text)
     return Report(path, title, review_year, plan_year, sections, builder.sentences, source.tables)
+
+
+def _year_reviewed(sentences: list[Sentence], title: str) -> int | None:
+    """The year a review without a dated title reports on: the year its opening paragraph names
+    ("一、去年工作回顾" / "2005年，我国社会主义现代化事业取得显著成就。"). None for a review of five
+    years (过去五年…), whose opening names the first of them."""
+    review = [s for s in sentences if s.section == "review" and s.kind != "heading"]
+    if not review or "五年" in title:
+        return None
+    opening = [s.norm for s in review if s.paragraph == review[0].paragraph]
+    years = [int(y) for text in opening for y in YEAR.findall(text) if 1949 < int(y) < 2100]
+    return years[0] if years else None
 
 
 def _check_numbering(path: str, sections: list[Section]) -> None:
