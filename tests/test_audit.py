@@ -1,12 +1,10 @@
 """Matching and rating with the real m3e-small model on the seed pair."""
 import json
 
-import pytest
 
-from tracker import evaluate, match
+from tracker import match
 from tracker.render import jsonout, write_atomic
 
-from .conftest import GOLD_SEED, need
 
 
 def by_prefix(audit, prefix):

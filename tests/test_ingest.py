@@ -1,4 +1,3 @@
-import codecs
 
 import pytest
 from hypothesis import given, settings

@@ -49,6 +49,15 @@ def test_shipped_judges_fit_this_version():
             assert judge.trained_on and len(judge.trained_on) < 16
 
 
+def test_pair_features_are_named_column_for_column(seed_audit, encoder):
+    from tracker import pipeline
+
+    plan, execution = pipeline.read_report(PLAN_2022), pipeline.read_report(EXEC_2022)
+    matrix = match.signals(plan.commitments[:3], execution.statements, encoder.encode)
+    blocks = match.pair_blocks(plan.commitments[:3], execution.statements, matrix)
+    assert all(block.features.shape[1] == len(match.PAIR_FEATURES) for block in blocks)
+
+
 def test_shipped_judge_decides_framing():
     judge = Judge.load()
     assert judge.concrete(["开设高中阶段港澳子弟班", "全面提升国企市场竞争力"]) == [True, False]

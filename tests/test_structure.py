@@ -1,12 +1,10 @@
-import json
-import re
 
 import pytest
 
 from tracker import ingest, pipeline, structure
 from tracker.errors import StructureError
 
-from .conftest import CORPUS, EXEC_2022, GOLD_SEED, PLAN_2022, need
+from .conftest import CORPUS, EXEC_2022, PLAN_2022, need
 
 
 def test_split_respects_quotes_and_brackets():

@@ -186,7 +186,6 @@ def clean(path: str, original: str) -> Source:
     tables: list[Table] = []
 
     current: _Line | None = None
-    current_start = 0
     gap = False  # a page break or footnote block since the last prose line
 
     def flush() -> None:

@@ -221,7 +221,7 @@ def repeats(commitments: list[Item], next_plan: list[Item], matrix: SignalMatrix
 
 # What the judge's evidence model reads of one (commitment clause, statement) pair.
 PAIR_FEATURES = (
-    "csls", "terms", "rare", "fuzzy", "cosine",  # the signals
+    *SIGNALS,
     "logit", "row_rank", "row_gap",  # fused score; the statement's rank and gap among the clause's candidates
     "col_rank", "col_gap",  # the clause's rank and gap among all clauses claiming this statement
     "item_logit", "item_rank", "item_col_rank", "item_col_gap",  # the same at the commitment's level

@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from . import params
-from .model import Candidates, Evidence, Item, Quantity, TargetCheck, Verdict
+from .model import Candidates, Item, Quantity, TargetCheck, Verdict
 
 COMPLETION = re.compile(r"完成|建成|开设|成立|出台|制定|印发|开业|竣工|实现|创建|通过")
 PROGRESS_ONLY = re.compile(r"有序推进|稳步推进|加快推进|正在|启动|推进中|前期|筹建|谋划|基本完成|基本完工")

@@ -181,7 +181,6 @@ def parse(source: Source) -> Report:
             lead_end = next((i for i, c in enumerate(norm_map) if c >= paragraph.lead_end - paragraph.start), len(norm))
 
         problems = section == "review" and bool(PROBLEMS.search(norm[spans[0][0]:spans[0][1]]))
-        first_text = norm[spans[0][0]:spans[0][1]]
         paragraph_preamble = section == "plan" and preamble_open and bool(PREAMBLE.search(norm))
         target_paragraph = section == "plan" and (in_targets and last_target_open or stripped.startswith("——") and in_targets)
         if section == "plan" and not target_paragraph:
