@@ -8,10 +8,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PLAN_2022 = SEEDS / "yuexiu-2021-review-2022-plan.txt"
 EXEC_2022 = SEEDS / "yuexiu-2022-review-2023-plan.txt"
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-GOLD_SEED = SHARED / "eval" / "gold_seed.json"
-GOLD_NATIONAL = SHARED / "eval" / "gold_national_2021.json"
+# The corpus and the golds are the project's data (data/README.md), so no test depends on what
+# lies beside the checkout.
+CORPUS = ROOT / "data" / "corpus"
+GOLD_SEED = ROOT / "data" / "gold" / "gold_seed.json"
+GOLD_NATIONAL = ROOT / "data" / "gold" / "gold_national_2021.json"
 
 
 def need(path: Path) -> Path:
