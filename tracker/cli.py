@@ -173,7 +173,7 @@ def review_command(workbook: Path, out_dir: Path | None, json_path: Path | None,
     encoder = Encoder(options.model, options.cache_dir, backend=options.backend, log=_log)
     result = review.apply(pipeline.audit_pair(plan, execution, options, encoder, pipeline.load_judge(options)), reviewed)
     target = out_dir or workbook.parent
-    stored = jsonout.dumps(review.reviews_document(result, review.pair_info(result)))
+    stored = jsonout.dumps(review.reviews_document(result))
     written = render.write_all(result, target, options) + [render.write_atomic(target / review.REVIEWS_FILE, stored)]
     if json_path:
         written.append(render.write_atomic(json_path, jsonout.dumps(jsonout.audit_document(result))))

@@ -100,8 +100,6 @@ def read(path: str | Path) -> Source:
         raise InputError(f"{path}: is a directory, not a report file") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: empty file")
     kind = formats.sniff(data)
     text = decode(data, str(path)) if kind == "text" else formats.to_text(data, str(path), kind)
     return clean(str(path), text)

@@ -81,12 +81,16 @@ class NgramModel:
         return 1.0 / (1.0 + np.exp(-np.asarray(totals, dtype=np.float64)))
 
 
+def checkable(framing: NgramModel, clauses: list[str]) -> list[bool]:
+    """Which clauses name something checkable: P(framing) below one half."""
+    return [bool(p < 0.5) for p in framing.probabilities(clauses)] if clauses else []
+
+
 class Judge:
-    """The learned evidence decision; `name` says which training run it is (reports and eval show it)."""
+    """The three learned decisions of one judge file; `name` says which training run it is
+    (reports and eval show it). Made by `load`, which checks the file."""
 
     def __init__(self, data: dict, name: str = "judge"):
-        if data.get("format") != JUDGE_FORMAT:
-            raise ModelError(f"{name}: not a {JUDGE_FORMAT} file")
         self.name = name
         self.trained_on: list[str] = data.get("trained_on", [])
         self.evidence_model = TreeEnsemble(data["evidence"])
@@ -118,8 +122,7 @@ class Judge:
         return self.evidence_model.probabilities(features)
 
     def concrete(self, clauses: list[str]) -> list[bool]:
-        """Which clauses name something checkable (P(framing) below one half)."""
-        return [bool(p < 0.5) for p in self.framing_model.probabilities(clauses)] if clauses else []
+        return checkable(self.framing_model, clauses)
 
     def status(self, features: np.ndarray) -> np.ndarray:
         """P of each status (columns in the order of `statuses`), one row per commitment."""

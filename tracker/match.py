@@ -302,6 +302,15 @@ def pair_blocks(commitments: list[Item], statements: list[Item], matrix: SignalM
     return blocks
 
 
+def score_blocks(blocks: list[PairBlock], score) -> list[np.ndarray]:
+    """`score(features) -> probabilities` over every block's rows in one call (one pass over a
+    judge's trees), split back per block."""
+    sizes = [len(block.features) for block in blocks]
+    if not sum(sizes):
+        return [np.zeros(size) for size in sizes]
+    return np.split(score(np.vstack([block.features for block in blocks])), np.cumsum(sizes)[:-1])
+
+
 def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMatrix, blocks: list[PairBlock],
                probabilities: list[np.ndarray], concrete: list[bool],
                repeated: list[Evidence | None] | None = None) -> list[Candidates]:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from . import ingest, match, rate, structure
 from .encoder import Encoder
 from .judge import Judge
@@ -37,20 +35,13 @@ def load_judge(options: Options) -> Judge:
     return Judge.load(options.judge, match.PAIR_FEATURES, rate.STATUS_FEATURES)
 
 
-def judge_evidence(judge: Judge, blocks: list[match.PairBlock]) -> list[np.ndarray]:
-    """The judge's P(evidence) for every block, in one call (one pass over the trees)."""
-    sizes = [len(block.features) for block in blocks]
-    flat = judge.evidence(np.vstack([block.features for block in blocks])) if sum(sizes) else np.zeros(0)
-    return np.split(flat, np.cumsum(sizes)[:-1]) if blocks else []
-
-
 def audit_pair(plan: Extraction, execution: Extraction, options: Options, encoder: Encoder, judge: Judge) -> Audit:
     year = check_pair(plan, execution)
     matrix = match.signals(plan.commitments, execution.statements, encoder.encode)
     next_plan = match.signals(plan.commitments, execution.commitments, encoder.encode)
     repeated = match.repeats(plan.commitments, execution.commitments, next_plan)
     blocks = match.pair_blocks(plan.commitments, execution.statements, matrix)
-    found = match.candidates(plan.commitments, execution.statements, matrix, blocks, judge_evidence(judge, blocks),
+    found = match.candidates(plan.commitments, execution.statements, matrix, blocks, match.score_blocks(blocks, judge.evidence),
                              judge.concrete(matrix.clauses), repeated)
     return Audit(plan.report, execution.report, year, options.model, rate.rate_all(found, judge), judge.name)
 

@@ -135,9 +135,10 @@ def status_features(candidates: Candidates) -> np.ndarray:
     clause_best = probability.max(axis=1)
     concrete = np.asarray(candidates.concrete or [True] * len(clause_best), dtype=bool)
     read = candidates.read[: len(statement_best)]
-    plausible = [s for s, p in zip(read, statement_best) if p >= params.TARGET_EVIDENCE]
+    kept = [(s, p) for s, p in zip(read, statement_best) if p >= params.TARGET_EVIDENCE]
+    plausible = [s for s, _ in kept]
     checks = check_targets(item, plausible)
-    weights = np.asarray([p for p in statement_best if p >= params.TARGET_EVIDENCE])
+    weights = np.asarray([p for _, p in kept])
     done = np.asarray([bool(DONE.search(s.sentence.norm)) for s in plausible], dtype=float)
     best_text = read[0].sentence.norm if read else ""
     signals = candidates.features

@@ -32,6 +32,7 @@ REVIEWS_FORMAT = "tracker-reviews/1"
 # 说明 sheet: label in column A, value in column B, in this order.
 INFO_KEYS = {"格式": "format", "年度": "year", "计划报告": "plan_title", "计划报告文件": "plan_path",
              "执行报告": "execution_title", "执行报告文件": "execution_path", "判定模型": "judge"}
+REPOSITORY = Path(__file__).resolve().parent.parent  # relative report paths are read from here
 STATEMENT_ID = re.compile(r"^E\d{3,}$")
 EVIDENCE_SPLIT = re.compile(r"[\n；;，,、]+")
 
@@ -136,30 +137,28 @@ def _evidence(path: Path, cell: str, value: str, statement_texts: dict[str, str]
     return [statement_texts.get(token, token) for token in tokens]
 
 
-def pair_info(audit: Audit, judge: str | None = None) -> dict[str, str]:
+def pair_info(audit: Audit) -> dict[str, str]:
     """Which pair an audit is, as the 说明 sheet and reviews.json record it."""
     return {"format": WORKBOOK_FORMAT, "year": str(audit.year), "plan_title": audit.plan.title,
             "plan_path": _portable(audit.plan.path), "execution_title": audit.execution.title,
-            "execution_path": _portable(audit.execution.path), "judge": judge or audit.judge}
+            "execution_path": _portable(audit.execution.path), "judge": audit.judge}
 
 
 def _portable(path: str) -> str:
     """A report's path relative to the repository when it lies inside, else absolute."""
     resolved = Path(path).resolve()
-    root = Path(__file__).resolve().parent.parent
     try:
-        return str(resolved.relative_to(root))
+        return str(resolved.relative_to(REPOSITORY))
     except ValueError:
         return str(resolved)
 
 
 def report_paths(reviews: ReviewSet) -> tuple[Path, Path]:
     """The plan and execution reports of a reviewed pair (relative paths: from the repository)."""
-    root = Path(__file__).resolve().parent.parent
     paths = []
     for key in ("plan_path", "execution_path"):
         path = Path(reviews.info[key])
-        path = path if path.is_absolute() else root / path
+        path = path if path.is_absolute() else REPOSITORY / path
         if not path.is_file():
             raise ReviewError(f"{reviews.source}: the report {reviews.info[key]} named in sheet {INFO_SHEET} is not "
                               "there; put it back at that path to rebuild the audit")
@@ -192,9 +191,10 @@ def apply(audit: Audit, reviews: ReviewSet) -> Audit:
     return audit
 
 
-def reviews_document(audit: Audit, info: dict[str, str]) -> dict:
+def reviews_document(audit: Audit) -> dict:
     """reviews.json: the pair, and every review with the evidence it stands on (the reviewer's, or
     where the reviewer agreed the commitment was addressed without naming any, the machine's)."""
+    info = pair_info(audit)
     entries = []
     for verdict in audit.reviewed():
         review = verdict.review

@@ -16,7 +16,7 @@ SPLIT_AT = "。！？；"
 OPENERS = {"“": "”", "《": "》", "（": "）", "‘": "’", "「": "」", "【": "】"}
 MAX_HEADING = 70
 
-REVIEW_TITLE = re.compile(r"执行情况|工作回顾|的回顾|回顾$|^关于过去(?:一|五)年的政府工作$|国内工作的回顾")
+REVIEW_TITLE = re.compile(r"执行情况|工作回顾|的回顾|回顾$|^关于过去(?:一|五)年的政府工作$")
 OTHER_TITLE = re.compile(r"十[一二三四五六七八九]五|五年规划|今后五年|远景目标|纲要|说明$")
 PLAN_TITLE = re.compile(r"计划|安排|任务|重点工作|部署|总体要求|建议|工作$|主要目标|政策取向")
 YEAR = re.compile(r"(\d{4})年")

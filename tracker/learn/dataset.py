@@ -20,8 +20,6 @@ from ..model import Extraction
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
-STATUSES = ("fulfilled", "partial", "missing")
-PART_STATUSES = ("done", "progress", "none")
 
 
 @dataclass

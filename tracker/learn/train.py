@@ -1,6 +1,7 @@
-"""Train the judge's evidence model on labelled report pairs and write it as a judge file.
+"""Train the judge (evidence, status and framing models) on labelled report pairs and write the
+judge files: judge.json on every pair, without-<fold>.json for each fold of FOLDS.
 
-    python -m tracker.learn.train [--out models/judge/judge.json] [--exclude NAME ...] [--reviewed DIR]
+    python -m tracker.learn.train [--out models/judge] [--reviewed data/reviewed]
 
 Deterministic: the same data and code give the same file (fixed seeds, one thread, features
 computed by the audit's own code, trees written with rounded numbers). Needs scikit-learn (the `train` extra);
@@ -17,7 +18,8 @@ import numpy as np
 
 from .. import match, rate
 from ..encoder import Encoder
-from ..judge import JUDGE_FORMAT, NgramModel
+from ..judge import JUDGE_FORMAT, NgramModel, checkable
+from ..model import STATUSES
 from ..render import write_atomic
 from . import dataset, features
 
@@ -35,7 +37,6 @@ STATUS_MODEL = dict(max_iter=100, learning_rate=0.05, max_depth=3, min_samples_l
                     random_state=0)
 INNER_FOLDS = 4
 FRAMING_SIZES = (1, 2)  # character n-grams of the framing model
-STATUSES = ("fulfilled", "partial", "missing")
 DIGITS = 6
 
 
@@ -103,11 +104,10 @@ def status_rows(pair: features.PairData, evidence_model, framing: dict) -> tuple
     """Status features of the pair's rated commitments, computed from `evidence_model`'s
     probabilities and `framing`'s reading of the clauses exactly as an audit computes them, and
     their labels."""
-    sizes = [len(block.features) for block in pair.blocks]
-    flat = evidence_model.predict_proba(np.vstack([b.features for b in pair.blocks]))[:, 1]
-    concrete = [bool(p < 0.5) for p in NgramModel(framing).probabilities(pair.matrix.clauses)]
+    probabilities = match.score_blocks(pair.blocks, lambda x: evidence_model.predict_proba(x)[:, 1])
+    concrete = checkable(NgramModel(framing), pair.matrix.clauses)
     found = match.candidates(pair.labelled.plan.commitments, pair.labelled.execution.statements, pair.matrix,
-                             pair.blocks, np.split(flat, np.cumsum(sizes)[:-1]), concrete)
+                             pair.blocks, probabilities, concrete)
     indices = sorted(pair.units)
     x = np.array([rate.status_features(found[i]) for i in indices]).reshape(len(indices), len(rate.STATUS_FEATURES))
     return x, np.array([STATUSES.index(pair.units[i].status) for i in indices])
