@@ -40,3 +40,14 @@ def test_not_quantities(text):
 def test_chinese_numeral_counts():
     assert parse("五个国家重点实验室")[0].value == 5
     assert parse("建设2个市级和1个区级家政服务培训基地")[1].value == 1
+
+
+def test_respectively_gives_each_figure_its_subject():
+    """"A、B分别为x和y" (Shanghai 2020): x measures A and y measures B, not both B."""
+    unemployment = parse("城镇调查失业率、城镇登记失业率分别为4.8%左右和4.3%左右，")
+    assert [(q.measure, q.value, q.qualifier) for q in unemployment] == [
+        ("城镇调查失业率", 4.8, "about"), ("城镇登记失业率", 4.3, "about")]
+    fewer = parse("政府会议和发文数量分别减少15.2%和20.3%")
+    assert [(q.measure, q.value, q.kind) for q in fewer] == [("政府会议", -15.2, "change"), ("发文数量", -20.3, "change")]
+    income = parse("城乡常住居民人均可支配收入分别增长7%和8%左右。")
+    assert {(q.measure, q.kind, q.qualifier) for q in income} == {("城乡常住居民人均可支配收入", "growth", "about")}

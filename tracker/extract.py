@@ -6,7 +6,7 @@ from . import quantities
 from .model import Extraction, Item, Report
 
 COMMITMENT_KINDS = ("body", "target")
-STATEMENT_KINDS = ("body", "lead", "target")
+STATEMENT_KINDS = ("body", "lead", "target", "shortfall")
 
 
 def extract(report: Report) -> Extraction:

@@ -156,9 +156,21 @@ def _strip_line(line: str, base: int) -> _Line:
         chars.append(line[index])
         offsets.append(base + index)
     text = "".join(chars).strip()
-    if SECTION_LINE.match(text) and not _ends_sentence(text):
+    if _is_bare_heading(text):
         heading = True
     return _Line(chars, offsets, heading, lead_end, refs)
+
+
+# A chapter line longer than this without closing punctuation is prose wrapped after its number.
+MAX_CHAPTER_HEADING = 50
+
+
+def _is_bare_heading(text: str) -> bool:
+    """A numbered line with no closing punctuation ("（三）全力加强生态文明建设,坚持绿色发展") is a
+    heading of its own: joining it to the next line would swallow that line's first sentence."""
+    if _ends_sentence(text):
+        return False
+    return bool(SECTION_LINE.match(text)) or bool(CHAPTER_LINE.match(text)) and len(text) <= MAX_CHAPTER_HEADING
 
 
 def _ends_sentence(text: str) -> bool:

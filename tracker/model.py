@@ -93,7 +93,7 @@ class Sentence:
     chapter: str  # title of the chapter （一）…, or "" before the first one
     paragraph: int  # index of the paragraph in the report
     position: int  # index of the sentence within its paragraph
-    kind: str = "body"  # body | lead | heading | target | preamble | meta | closing | problems
+    kind: str = "body"  # body | lead | heading | target | preamble | meta | closing | problems | shortfall | retrospective
     footnotes: list[str] = field(default_factory=list)
 
 
@@ -242,7 +242,7 @@ class Audit:
         return [verdict for verdict in self.verdicts if verdict.review]
 
     def by_chapter(self) -> dict[str, Counter]:
-        """Final status counts per chapter, chapters in report order ("—" before the first chapter)."""
+        """Final status counts per chapter, chapters in report order ("—" outside the numbered chapters)."""
         result: dict[str, Counter] = {}
         for verdict in self.rated():
             result.setdefault(verdict.commitment.chapter or "—", Counter())[verdict.final] += 1

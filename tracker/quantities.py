@@ -7,6 +7,7 @@ Expects normalised text (no spaces between CJK and digits).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .model import Quantity
 
@@ -113,4 +114,38 @@ def parse(text: str) -> list[Quantity]:
                 end=end,
             )
         )
+    return _distribute(text, quantities)
+
+
+# "A、B分别为4.8%左右和4.3%左右": each figure belongs to its own subject, in order.
+RESPECTIVELY = re.compile(r"分别")
+SUBJECT_BREAK = re.compile(r"[，；：。！？]")
+SUBJECT_JOINERS = re.compile(r"、|和|与|及")
+
+
+def _distribute(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """Give the figures after 分别 the subjects listed before it (or the one subject they share,
+    "城乡居民收入分别增长7%和8%"), with the verb after 分别 deciding growth or decline for all."""
+    for match in RESPECTIVELY.finditer(text):
+        clause_start = max((m.end() for m in SUBJECT_BREAK.finditer(text, 0, match.start())), default=0)
+        clause_end = next((m.start() for m in SUBJECT_BREAK.finditer(text, match.end())), len(text))
+        indices = [i for i, q in enumerate(quantities) if match.end() <= q.start < clause_end]
+        if not indices:
+            continue
+        verb = text[match.end():quantities[indices[0]].start]
+        subject = LEADING_NOISE.sub("", text[clause_start:match.start()]).strip()
+        subjects = SUBJECT_JOINERS.split(subject)
+        if len(subjects) != len(indices):
+            subjects = [subject] * len(indices)
+        shared_qualifier = quantities[indices[-1]].qualifier
+        for index, measure in zip(indices, subjects):
+            quantity = quantities[index]
+            kind, value = quantity.kind, quantity.value
+            if quantity.unit in ("%", "‰", "个百分点"):
+                if GROWTH.search(verb):
+                    kind, value = "growth", abs(value)
+                elif DECLINE.search(verb):
+                    kind, value = "change", -abs(value)
+            quantities[index] = replace(quantity, measure=measure, kind=kind, value=value,
+                                        qualifier=quantity.qualifier or shared_qualifier)
     return quantities

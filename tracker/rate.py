@@ -6,6 +6,7 @@
   qualifier; a target whose figure is not reported is missing (or partial when the indicator is
   mentioned without a figure, "实现正增长"); a target without a figure of its own ("居民收入稳步增长")
   is rated like any task;
+- evidence that admits a miss (a "shortfall" sentence: "节能减排、物价调控目标没有完成") is partial;
 - completion promised (完成/建成/出台…) but only progress reported (推进/启动…) is partial;
 - otherwise the judge's status model decides fulfilled or partial; the reason names the concrete
   clauses (the judge's reading: not purpose or slogan) that have no evidence.
@@ -22,7 +23,7 @@ from .model import Candidates, Item, Quantity, TargetCheck, Verdict
 
 COMPLETION = re.compile(r"完成|建成|开设|成立|出台|制定|印发|开业|竣工|实现|创建|通过")
 PROGRESS_ONLY = re.compile(r"有序推进|稳步推进|加快推进|正在|启动|推进中|前期|筹建|谋划|基本完成|基本完工")
-DONE = re.compile(r"完成|建成|竣工|开业|出台|印发|成立|挂牌|投入使用|开放|运营|上线|获批|落地|完工|实现|获评|入选|创建")
+DONE = re.compile(r"(?<!没有)(?<!未)(?:完成|建成|竣工|开业|出台|印发|成立|挂牌|投入使用|开放|运营|上线|获批|落地|完工|实现|获评|入选|创建)")
 RATE_UNITS = ("%", "‰", "个百分点")
 NUMERALS = "零一二三四五六七八九十"
 
@@ -222,6 +223,9 @@ def rate(candidates: Candidates, chances: dict[str, float]) -> Verdict:
     if unmet:
         check = unmet[0]
         return verdict("partial", addressed, f"目标{_figure(check.target)}，实际{_figure(check.actual)}，未达到目标。")
+    admitted = next((f.statement for f in candidates.evidence if f.statement.sentence.kind == "shortfall"), None)
+    if admitted:
+        return verdict("partial", addressed, f"执行情况承认未完成：{_shorten(admitted.text, 40)}")
     if item.target and targets:  # a target without a figure (居民收入稳步增长) is rated like any task
         if all_reported:
             return verdict("fulfilled", addressed, _targets_met(targets))

@@ -24,12 +24,18 @@ DELIVERED = re.compile(r"(\d{4})年\d{1,2}月\d{1,2}日")
 
 # Sentence roles inside the plan that are not commitments.
 TARGET_INTRO = re.compile(r"(?:预期)?目标(?:如下|是|为)?[：:]$")
-META = re.compile(r"以下.{0,6}(?:工作|方面|任务|重点)|(?:如下|以下)[：:]$|^各位代表[！!：:，,]?$")
+ADDRESS = re.compile(r"^各位代表[！!：:，,]?$")
+META = re.compile(r"以下.{0,6}(?:工作|方面|任务|重点)|(?:如下|以下)[：:]$|" + ADDRESS.pattern)
+# A look back inside the plan ("过去一年，国防和军队建设扎实推进…") commits to nothing.
+RETROSPECTIVE = re.compile(r"^(?:过去(?:的)?一年|一年来|五年来|去年)")
+FORWARD = re.compile(r"今年|要|将")
 CLOSING = re.compile(r"^(?:各位代表[，,！!]?)?让我们")
 PREAMBLE = re.compile(r"为指导|指导思想|总体思路|总基调|之年|开局之年|关键一年|根据以上思路")
 # Thanks and attributions ("我代表…向…表示衷心感谢", "这是…的结果"): ceremony, neither a statement
 # of what was done nor a promise.
 ACKNOWLEDGEMENT = re.compile(r"我代表.{0,30}向|致以(?:崇高的)?敬意|表示(?:衷心的|诚挚的)?感谢|^(?:这|这些成绩|成绩的取得|过去一年取得的成绩)是.{0,80}的结果")
+# In the problems paragraph, an admitted miss ("节能减排、物价调控目标没有完成") is evidence.
+SHORTFALL = re.compile(r"(?:没有|未能|未)(?:完成|实现|达到)")
 PROBLEMS = re.compile(r"(?:存在|面临).{0,12}(?:问题|困难|不足|短板)|清醒(?:地)?(?:看到|认识)")
 CJK_NUMERAL = "一二三四五六七八九十"
 
@@ -172,6 +178,8 @@ def parse(source: Source) -> Report:
         if not spans:
             continue
         chapter_match = CHAPTER_LINE.match(stripped)
+        if section == "plan" and ADDRESS.match(stripped):
+            chapter = ""  # "各位代表！" closes the last numbered chapter: defence, Taiwan and diplomacy follow
         if chapter_match:
             chapter = norm[spans[0][0]:spans[0][1]].strip().rstrip("。")
             preamble_open = False
@@ -185,9 +193,12 @@ def parse(source: Source) -> Report:
         target_paragraph = section == "plan" and (in_targets and last_target_open or stripped.startswith("——") and in_targets)
         if section == "plan" and not target_paragraph:
             in_targets = False
+        target_list_open = False  # the paragraph's earlier sentence opened a list of targets
 
         for position, span in enumerate(spans):
             text = norm[span[0]:span[1]]
+            if target_list_open:
+                target_list_open = _continues_targets(norm[spans[position - 1][0]:spans[position - 1][1]], text)
             kind = "body"
             if paragraph.heading:
                 kind = "heading"
@@ -196,15 +207,17 @@ def parse(source: Source) -> Report:
             elif lead_end is not None and span[1] <= lead_end + 1:
                 kind = "lead" if position == 0 and not chapter_match else "heading"
             elif problems:
-                kind = "problems"
+                kind = "shortfall" if SHORTFALL.search(text) else "problems"
             elif ACKNOWLEDGEMENT.search(text):
                 kind = "meta"
             elif section == "plan":
                 if CLOSING.search(text):
                     kind = "closing"
+                elif RETROSPECTIVE.search(text) and not FORWARD.search(text):
+                    kind = "retrospective"
                 elif META.search(text) and _content_length(text) <= 40:
                     kind = "meta"
-                elif target_paragraph:
+                elif target_paragraph or target_list_open:
                     kind = "target"
                 elif paragraph_preamble:
                     kind = "preamble"
@@ -216,6 +229,7 @@ def parse(source: Source) -> Report:
                 kind = "lead"
             if kind == "body" and section == "plan" and _inline_targets(text):
                 _emit_inline_targets(builder, norm, norm_map, paragraph.start, span, chapter, paragraph_no, position)
+                target_list_open = True
                 continue
             builder.sentence(norm, norm_map, paragraph.start, span, section, chapter, paragraph_no, position, kind)
         if section == "plan":
@@ -243,15 +257,24 @@ def _inline_targets(text: str) -> bool:
     return bool(colon) and "目标" in head and bool(re.search(r"\d", rest))
 
 
+def _continues_targets(previous: str, text: str) -> bool:
+    """After "目标是：A；" the list runs on while items end in "；" or carry a figure or 指标
+    or a rate word ("…增长6.5%左右。主要约束性指标达到上级要求。"), not into comment ("这体现了稳中求进的精神。")."""
+    return previous.rstrip().endswith("；") or bool(re.search(r"\d|指标|增长|下降|降低", text))
+
+
 def _emit_inline_targets(builder: _Builder, norm: str, norm_map: list[int], para_start: int,
                          span: tuple[int, int], chapter: str, paragraph: int, position: int) -> None:
     start, end = span
     colon = norm.index("：", start)
     builder.sentence(norm, norm_map, para_start, (start, colon + 1), "plan", chapter, paragraph, position, "meta")
     body = norm[colon + 1:end]
-    separator = "；" if "；" in body.rstrip("；。") else "，"
+    if body.rstrip().endswith("；"):  # "目标是：A增长7.5%，达到326.4亿元；B…": A is one target
+        pieces = [body]
+    else:  # "目标是：A，B，C。" or "目标是：A；B；C。" within one sentence
+        pieces = body.split("；" if "；" in body.rstrip("；。") else "，")
     cursor = colon + 1
-    for piece in body.split(separator):
+    for piece in pieces:
         piece_end = cursor + len(piece) + 1
         item = (cursor, min(piece_end, end))
         trimmed = _trim(norm, [item])[0]

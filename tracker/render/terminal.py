@@ -29,7 +29,7 @@ def extraction_summary(console: Console, extraction: Extraction) -> None:
     for section in report.sections:
         sections.add_row(section.number, section.kind, str(section.year or ""), _short(section.title, 40), str(section.line))
     console.print(sections)
-    per_chapter = Counter(item.chapter or "(before the first chapter)" for item in extraction.commitments)
+    per_chapter = Counter(item.chapter or "(outside the numbered chapters)" for item in extraction.commitments)
     chapters = Table(title=f"{len(extraction.commitments)} commitments, {len(extraction.statements)} statements")
     chapters.add_column("chapter")
     chapters.add_column("commitments", justify="right")
