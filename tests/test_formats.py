@@ -1,5 +1,6 @@
 """Reports as deputies get them: PDF, Word and web pages give what the text seeds give; unreadable
 ones are one line and exit 2. Fixtures: tests/fixtures/make_fixtures.py."""
+import re
 import zipfile
 from pathlib import Path
 
@@ -43,6 +44,31 @@ def test_same_verdicts_as_the_text_seeds(kind, seed_audit, encoder):
     assert [v.status for v in audit.verdicts] == [v.status for v in seed_audit.verdicts]
     assert [[e.statement.id for e in v.evidence] for v in audit.verdicts] == \
         [[e.statement.id for e in v.evidence] for v in seed_audit.verdicts]
+
+
+@pytest.mark.parametrize("kind", ("pdf", "docx"))
+def test_footnotes_stay_with_their_sentence(kind, text_seeds):
+    """A Word footnote, and a PDF note at the page foot with its small raised number in the text,
+    are the footnotes of the sentence that refers to them, as in the converted text."""
+    def notes(extraction):
+        return [(text_key(item.text), item.sentence.footnotes)
+                for item in extraction.commitments + extraction.statements if item.sentence.footnotes]
+
+    plan, _ = text_seeds
+    other = pipeline.read_report(FIXTURES / f"yuexiu-plan.{kind}")
+    assert len(notes(plan)) == 8 and notes(other) == notes(plan)
+    assert not [item for item in other.commitments + other.statements if "自动体外除颤器" in item.text]  # note 10
+
+
+def test_the_pdf_indicator_table_is_read_as_a_table(text_seeds):
+    def cells(extraction):
+        return [[re.sub(r"\s|<sup>\d+</sup>", "", cell) for cell in row] for table in extraction.report.tables
+                for row in table.rows]
+
+    plan, _ = text_seeds
+    pdf = pipeline.read_report(FIXTURES / "yuexiu-plan.pdf")
+    assert cells(pdf) == cells(plan) and len(cells(plan)) == 8
+    assert not [s for s in pdf.report.sentences if "指标名称" in s.text]
 
 
 def test_running_header_and_page_numbers_are_dropped():

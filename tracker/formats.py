@@ -59,13 +59,14 @@ def pdf_text(data: bytes, path: str) -> str:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_lines(page) for page in pdf.pages]
+            read = [_page_lines(page) for page in pdf.pages]
     except Exception as error:  # pdfminer raises many types for broken files; pdfplumber wraps them
         causes = [error, *error.args, error.__cause__, error.__context__]
         if any(type(c).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError") for c in causes):
             raise InputError(f"{path}: an encrypted PDF; save a copy without the password and try again") from None
         inner = next((c for c in causes[1:] if isinstance(c, Exception)), error)
         raise InputError(f"{path}: not a readable PDF ({type(inner).__name__})") from None
+    pages = [lines for lines, _ in read]
     if not any(lines for lines in pages):
         raise InputError(f"{path}: a PDF with no text layer ({len(pages)} pages of images, a scan?); "
                          "tracker does not read scans: ask for the text PDF or the Word file")
@@ -73,6 +74,11 @@ def pdf_text(data: bytes, path: str) -> str:
     paragraphs: list[str] = []
     for lines in pages:
         for text, indented, short in lines:
+            if "\t" in text:  # a table row: a line of its own
+                if paragraphs and not paragraphs[-1].endswith("\n"):
+                    paragraphs[-1] += "\n"
+                paragraphs.append(text + "\n")
+                continue
             if text in running or PAGE_NUMBER.match(text):
                 continue
             if paragraphs and not indented and not paragraphs[-1].endswith("\n"):
@@ -81,29 +87,70 @@ def pdf_text(data: bytes, path: str) -> str:
                 paragraphs.append(text)
             if short and text.rstrip()[-1:] in SENTENCE_END:
                 paragraphs[-1] += "\n"
-    return "\n".join(p.rstrip("\n") for p in paragraphs) + "\n"
+    notes = [note for _, page_notes in read for note in page_notes]
+    return "\n".join([p.rstrip("\n") for p in paragraphs] + notes) + "\n"
 
 
-def _page_lines(page) -> list[tuple[str, bool, bool]]:
-    """(text, starts indented, ends short of the right margin) for each text line of a page."""
-    words = page.extract_words(keep_blank_chars=True, use_text_flow=True, x_tolerance=1.5)
+def _page_lines(page) -> tuple[list[tuple[str, bool, bool]], list[str]]:
+    """(text, starts indented, ends short of the right margin) for each text line of a page, and the
+    page's footnotes. A ruled table (the indicator table) gives one tab-separated line per row, in
+    its place. Type smaller than the body's is footnote apparatus: a small number inside a body
+    line is a reference ("<sup>1</sup>"), lines set small at the foot are the notes themselves
+    ("<sup>1</sup> 2021年R&D投入…"), the markup ingest reads in converted text."""
+    sizes = Counter(round(char["size"], 1) for char in page.chars)
+    if not sizes:
+        return [], []
+    small = 0.85 * sizes.most_common(1)[0][0]
+    body_page = page.filter(lambda obj: obj.get("object_type") != "char" or obj["size"] >= small)
+    tables = body_page.find_tables()
+    words = [w for w in page.extract_words(keep_blank_chars=True, use_text_flow=True, x_tolerance=1.5,
+                                           extra_attrs=["size"])
+             if not any(_inside(w, table.bbox) for table in tables)]
+    placed = [(table.bbox[1], "\t".join(_cell(c) for c in row)) for table in tables for row in table.extract()]
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if rows and abs(rows[-1][0]["top"] - word["top"]) < 3:
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows and rows[-1][0]["top"] - 1 <= middle <= rows[-1][0]["bottom"] + 1:
             rows[-1].append(word)
         else:
             rows.append([word])
-    if not rows:
-        return []
-    left = min(row[0]["x0"] for row in rows)
-    right = max(row[-1]["x1"] for row in rows)
-    size = Counter(round(w["x1"] - w["x0"]) / max(len(w["text"]), 1) for row in rows for w in row).most_common(1)[0][0] or 10
-    lines = []
+    lines, notes = [], []
+    body_rows = [row for row in rows if any(w["size"] >= small for w in row) and not _is_note(row, small)]
+    if body_rows:
+        left = min(min(w["x0"] for w in row) for row in body_rows)
+        right = max(max(w["x1"] for w in row) for row in body_rows)
+        size = Counter(round(w["x1"] - w["x0"]) / max(len(w["text"]), 1)
+                       for row in body_rows for w in row).most_common(1)[0][0] or 10
     for row in rows:
-        text = "".join(w["text"] for w in sorted(row, key=lambda w: w["x0"])).strip()
+        row.sort(key=lambda w: w["x0"])
+        if row not in body_rows:
+            text = "".join(w["text"] for w in row).strip()
+            if _is_note(row, small):
+                notes.append(f"<sup>{row[0]['text'].strip()}</sup> " + "".join(w["text"] for w in row[1:]).strip())
+            elif notes and text:  # a note's wrapped second line
+                notes[-1] += text
+            continue
+        text = "".join(f"<sup>{w['text'].strip()}</sup>" if w["size"] < small else w["text"] for w in row).strip()
         if text:
-            lines.append((text, row[0]["x0"] - left > 1.2 * size, right - row[-1]["x1"] > 1.2 * size))
-    return lines
+            lines.append((row[0]["top"], text, row[0]["x0"] - left > 1.2 * size, right - row[-1]["x1"] > 1.2 * size))
+    lines += [(top + index * 1e-3, text, True, True) for index, (top, text) in enumerate(placed)]
+    return [line[1:] for line in sorted(lines, key=lambda line: line[0])], notes
+
+
+def _is_note(row: list[dict], small: float) -> bool:
+    """A footnote line: its number (in whatever size), then text set small."""
+    first, *rest = sorted(row, key=lambda w: w["x0"])
+    return first["text"].strip().isdigit() and bool(rest) and all(w["size"] < small for w in rest)
+
+
+def _inside(word: dict, box: tuple[float, float, float, float]) -> bool:
+    middle_x, middle_y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return box[0] <= middle_x <= box[2] and box[1] <= middle_y <= box[3]
+
+
+def _cell(text: str | None) -> str:
+    """A cell's wrapped lines joined back ("地区生产总值(简" + "称“GDP”)")."""
+    return "".join(line.strip() for line in (text or "").splitlines())
 
 
 def _running_lines(pages: list[list[tuple[str, bool, bool]]]) -> set[str]:
@@ -118,22 +165,37 @@ def _running_lines(pages: list[list[tuple[str, bool, bool]]]) -> set[str]:
 
 
 def docx_text(data: bytes, path: str) -> str:
-    """Body paragraphs and tables in document order (headers and footers are not in the body)."""
+    """Body paragraphs and tables in document order (headers and footers are not in the body), and
+    the footnotes: a reference becomes "<sup>n</sup>" and each note a "<sup>n</sup> text" line at
+    the end, the markup ingest reads in converted text."""
     import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
     from docx.oxml.ns import qn
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises KeyError, ValueError, PackageNotFoundError…
         raise InputError(f"{path}: not a readable Word .docx file ({type(error).__name__})") from None
+    text_tag, reference_tag = qn("w:t"), qn("w:footnoteReference")
+
+    def text_of(element) -> str:
+        return "".join(node.text or "" if node.tag == text_tag else f"<sup>{node.get(qn('w:id'))}</sup>"
+                       for node in element.iter(text_tag, reference_tag))
+
     lines = []
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
-            lines.append("".join(node.text or "" for node in element.iter(qn("w:t"))))
+            lines.append(text_of(element))
         elif element.tag == qn("w:tbl"):
             for row in element.iter(qn("w:tr")):
-                cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))).strip() for cell in row.iter(qn("w:tc"))]
-                lines.append("\t".join(cells))
+                lines.append("\t".join(text_of(cell).strip() for cell in row.iter(qn("w:tc"))))
+    for relation in document.part.rels.values():
+        if relation.reltype == RELATIONSHIP_TYPE.FOOTNOTES and not relation.is_external:
+            for note in parse_xml(relation.target_part.blob).iter(qn("w:footnote")):
+                number = note.get(qn("w:id"))
+                if number.isdigit() and int(number) > 0:  # -1 and 0: the separator lines
+                    lines.append(f"<sup>{number}</sup> " + "".join(t.text or "" for t in note.iter(text_tag)).strip())
     return "\n".join(lines) + "\n"
 
 
