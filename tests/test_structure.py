@@ -86,7 +86,7 @@ def test_half_width_commas_do_not_split_a_target():
 
 
 def test_a_target_list_stops_at_comment():
-    texts = dict((text, kind) for kind, text in _commitments(CORPUS / "national-gwr" / "1998.txt"))
+    texts = {text: kind for kind, text in _commitments(CORPUS / "national-gwr" / "1998.txt")}
     assert texts["这体现了稳中求进的精神。"] == "body"
 
 
