@@ -94,9 +94,11 @@ def test_a_target_list_stops_at_comment():
     ("national-gwr-tmx/2011.txt", "（八）深入推进重点领域改革", "继续推进国有经济战略性调整，健全国有资本有进有退、合理流动机制。"),
     ("district-gwr/hailar/2015.txt", "（五）深化改革开放，激发经济社会发展活力",
      "全面深化改革，加快推进政府自身改革，进一步简政放权，规范政务服务中心的运行，提高一站式办结的时效性。"),
+    ("shanghai-gwr/2020.txt", "（八）扎实推进污染防治攻坚战", "全面完成第七轮环保三年行动计划。"),
 ])
-def test_a_bare_chapter_heading_keeps_the_next_line_apart(path, chapter, lost):
-    """A chapter heading on a line of its own used to swallow the next line's first sentence."""
+def test_lost_plan_sentences_are_commitments(path, chapter, lost):
+    """Readers found these lost: a chapter heading on a line of its own swallowed the next line's first
+    sentence, and a short opening sentence that promises a delivery was taken for a topic lead."""
     found = [c.sentence for c in pipeline.read_report(need(CORPUS / path)).commitments if c.sentence.norm == lost]
     assert [s.chapter for s in found] == [chapter]
 

@@ -246,9 +246,15 @@ def parse(source: Source) -> Report:
 TOPIC_LEAD_MAX = 16
 
 
+# A short opening sentence that promises a delivery is a commitment, not a theme
+# ("全面完成第七轮环保三年行动计划。", Shanghai 2020).
+DELIVERY = re.compile(r"完成|建成|出台|开工|竣工|举办|启用|投用|开通")
+
+
 def _is_topic_lead(text: str) -> bool:
     """A short opening sentence that only names the theme of its paragraph ("疫情防控以快制快。")."""
-    return _content_length(text) <= TOPIC_LEAD_MAX and "，" not in text and not re.search(r"\d", text)
+    return (_content_length(text) <= TOPIC_LEAD_MAX and "，" not in text and not re.search(r"\d", text)
+            and not DELIVERY.search(text))
 
 
 def _inline_targets(text: str) -> bool:
