@@ -32,7 +32,7 @@ bench: $(STAMP) $(MODEL)
 	$(BIN)/python bench/bench.py
 
 # The judge files in models/judge/ are committed (small); this rebuilds them deterministically from
-# data/ (about 3 minutes on 2 cores), and kfold prints the honest figures of every labelled pair.
+# data/ (about 2 minutes on 2 cores), and kfold prints the honest figures of every labelled pair.
 judge: $(STAMP) $(MODEL)
 	$(BIN)/python -m tracker.learn.train
 

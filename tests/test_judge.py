@@ -10,25 +10,25 @@ from tracker import match, rate
 from tracker.cli import cli
 from tracker.errors import ModelError
 from tracker.judge import DEFAULT_JUDGE, Judge, NgramModel, TreeEnsemble
-from tracker.learn.train import export
+from tracker.learn.train import Bag, export
 
 from .conftest import EXEC_2022, PLAN_2022
 
 
-@pytest.mark.parametrize("classes", [2, 3])
-def test_exported_trees_give_the_trained_probabilities(classes):
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
+@pytest.mark.parametrize("classes, size", [(2, 1), (3, 1), (2, 3), (3, 3)])
+def test_exported_trees_give_the_trained_probabilities(classes, size):
     rng = np.random.default_rng(0)
     x = rng.random((400, 4))
     y = (x[:, 0] * classes).astype(int) if classes > 2 else (x[:, 0] + 0.3 * x[:, 1] > 0.6).astype(int)
-    model = HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=7, random_state=0).fit(x, y)
-    ensemble = TreeEnsemble(export(model, ("a", "b", "c", "d")))
+    bag = Bag({"max_iter": 20, "max_leaf_nodes": 7, "max_features": 0.7}, x, y, size)
+    ensemble = TreeEnsemble(export(bag, ("a", "b", "c", "d")))
     ours = ensemble.probabilities(x)
-    theirs = model.predict_proba(x)
+    theirs = bag.predict_proba(x)
     if classes == 2:
         theirs = theirs[:, 1]
     assert np.allclose(ours, theirs, atol=1e-5)
+    if size == 1:  # one model of the bag is sklearn's own
+        assert np.allclose(theirs, bag.models[0].predict_proba(x)[:, 1] if classes == 2 else bag.models[0].predict_proba(x))
 
 
 def test_ngram_model_reads_character_grams():
