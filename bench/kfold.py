@@ -2,7 +2,8 @@
 
 The folds (tracker/learn/train.py FOLDS): the seed gold alone, the national gold alone, and the
 fourteen training pairs in three mixed groups; `make judge` writes models/judge/without-<fold>.json.
-Prints one eval line per pair and the means (all pairs; the fourteen training pairs).
+Prints one eval line per pair and the means (all pairs; the fourteen training pairs), and how many
+of the readers' non-commitments, and of their commitments, the judge flags as maybe no commitment.
 
 Usage: python bench/kfold.py [--pairs NAME,NAME] [NAME=v1,v2 …]
   NAME=… overrides a number in tracker/params.py over a grid (e.g. LIST_THRESHOLD=0.4,0.5), the
@@ -44,14 +45,20 @@ def main() -> None:
     judges = {fold: Judge.load(ROOT / "models/judge" / f"without-{fold}.json") for fold in FOLDS}
     extractions = {name: (pipeline.read_report(ROOT / plan), pipeline.read_report(ROOT / execution), ROOT / labels)
                    for name, (plan, execution, labels, _) in pairs.items()}
+    asides = {name: {u.index: u.status == "not_a_commitment" for u in dataset.load_pair(name, *spec).units}
+              for name, spec in pairs.items()}
     with tempfile.TemporaryDirectory() as folder:
         for values in itertools.product(*grid.values()):
             for name, value in zip(grid, values):
                 setattr(params, name, value)
             print(" ".join(f"{n}={v}" for n, v in zip(grid, values)) or "current parameters", flush=True)
             kappas = {}
+            flagged = {True: [0, 0], False: [0, 0]}  # readers' non-commitment? -> [flagged, all]
             for name, (plan, execution, labels) in extractions.items():
                 audit = pipeline.audit_pair(plan, execution, options, encoder, judges[fold_of(name)])
+                for index, aside in asides[name].items():
+                    flagged[aside][0] += audit.verdicts[index].likely_aside
+                    flagged[aside][1] += 1
                 path = write_atomic(Path(folder) / f"{name}.json", jsonout.dumps(jsonout.audit_document(audit)))
                 s = evaluate.score(path, labels)
                 kappas[name] = s.kappa
@@ -61,6 +68,8 @@ def main() -> None:
             print(f"  mean kappa {sum(kappas.values()) / len(kappas):.3f} over {len(kappas)} pairs"
                   + (f"; {sum(training) / len(training):.3f} over the {len(training)} training pairs" if training else ""),
                   flush=True)
+            print(f"  maybe not a commitment: {flagged[True][0]} of the readers' {flagged[True][1]} non-commitments, "
+                  f"{flagged[False][0]} of their {flagged[False][1]} commitments", flush=True)
 
 
 if __name__ == "__main__":

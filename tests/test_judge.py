@@ -31,6 +31,14 @@ def test_exported_trees_give_the_trained_probabilities(classes, size):
         assert np.allclose(theirs, bag.models[0].predict_proba(x)[:, 1] if classes == 2 else bag.models[0].predict_proba(x))
 
 
+def test_the_judge_flags_sentences_readers_call_no_commitment():
+    judge = Judge.load(DEFAULT_JUDGE)
+    look_back, call, task = judge.aside(["过去一年，我们的各项工作取得了很大成绩。",
+                                         "各级政府要大力支持国防和军队建设，走出一条新时期鱼水情深的军政军民团结之路。",
+                                         "完成5个交通拥堵点治理。"])
+    assert look_back > 0.5 and call > 0.5 and task < 0.2
+
+
 def test_ngram_model_reads_character_grams():
     model = NgramModel({"sizes": [1, 2], "bias": -1.0, "weights": {"提升": 2.0, "能力": 1.5, "建": -0.5}})
     p = model.probabilities(["提升创新能力", "建成3个基地", ""])

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from tracker import render
 from tracker.cli import cli
-from tracker.render import markdown, sheet
+from tracker.model import Review
+from tracker.render import jsonout, markdown, sheet
 
 from .conftest import CORPUS, EXEC_2022, PLAN_2022, need
 
@@ -84,6 +85,21 @@ def test_markdown_tables_survive_pipes_and_marks(injected):
     assert "<strong>粗体" not in full_table
     for row in full_table.split("<tr>")[1:]:
         assert row.count("<td") in (0, 7)
+
+
+def test_maybe_not_a_commitment_is_marked_not_hidden(seed_audit):
+    """A sentence the judge reads as no commitment keeps its verdict, marked for the reader and
+    counted; once a reviewer rules on it, the mark goes."""
+    audit = copy.deepcopy(seed_audit)
+    flagged = next(v for v in audit.verdicts if v.status == "missing")
+    flagged.aside = 0.9
+    text = markdown.render(audit, "zh")
+    assert "其中1条，判定模型认为读者可能不会把它算作承诺" in text
+    assert f"{flagged.commitment.text}（{flagged.commitment.id}，{flagged.commitment.chapter}）（可能不是承诺）" in text
+    assert audit.summary() == seed_audit.summary()
+    assert jsonout.audit_document(audit)["commitments"][audit.verdicts.index(flagged)]["maybe_not_a_commitment"] == 0.9
+    flagged.review = Review(flagged.commitment.text, "missing", reviewer="王")
+    assert "可能不是承诺" not in markdown.render(audit, "zh")
 
 
 def test_english_report(seed_audit):

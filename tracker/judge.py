@@ -1,11 +1,13 @@
-"""The learned judge, behind one small interface (like the encoder): two decisions readers make.
+"""The learned judge, behind one small interface (like the encoder): the decisions readers make.
 
   evidence(pair features) -> P(this statement reports on this clause of the commitment: the same
       named project, programme, figure or action, not merely the same topic)
   status(commitment features) -> P(fulfilled), P(partial), P(missing)
   concrete(clauses) -> is each clause a checkable part, not framing (purpose, slogan)?
+  aside(sentences) -> P(readers would call this plan sentence no commitment at all: a topic lead,
+      a call on other bodies, a look back)
 
-The first two are gradient-boosted tree ensembles, the third a logistic model on character 1–2
+The first two are gradient-boosted tree ensembles, the last two logistic models on character 1–2
 grams; all are trained on the labelled report pairs under data/ by
 `python -m tracker.learn.train` (training code lives apart from the audit path), stored as a small
 JSON file of trees (models/judge/) and evaluated here with numpy alone, so an audit needs neither
@@ -97,6 +99,7 @@ class Judge:
         self.status_model = TreeEnsemble(data["status"])
         self.statuses: list[str] = data["status"]["classes"]
         self.framing_model = NgramModel(data["framing"])
+        self.aside_model = NgramModel(data["aside"]) if "aside" in data else None
 
     @classmethod
     def load(cls, path: str | Path | None = None, pair_features: tuple[str, ...] = (),
@@ -123,6 +126,12 @@ class Judge:
 
     def concrete(self, clauses: list[str]) -> list[bool]:
         return checkable(self.framing_model, clauses)
+
+    def aside(self, sentences: list[str]) -> np.ndarray:
+        """P(no commitment) per plan sentence; zeros from a judge file that predates the model."""
+        if self.aside_model is None or not sentences:
+            return np.zeros(len(sentences))
+        return self.aside_model.probabilities(sentences)
 
     def status(self, features: np.ndarray) -> np.ndarray:
         """P of each status (columns in the order of `statuses`), one row per commitment."""

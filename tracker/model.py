@@ -213,6 +213,12 @@ class Verdict:
     targets: list[TargetCheck] = field(default_factory=list)
     repeat: Evidence | None = None  # carried over: the next plan promises it again
     review: Review | None = None  # a reviewer's verdict, which decides
+    aside: float = 0.0  # the judge's P that readers would call the sentence no commitment at all
+
+    @property
+    def likely_aside(self) -> bool:
+        """Probably a topic lead, a call on others or a look back: still rated, flagged for the reader."""
+        return self.aside >= 0.5
 
     @property
     def carried_over(self) -> bool:

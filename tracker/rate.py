@@ -194,7 +194,10 @@ def rate_all(found: list[Candidates], judge) -> list[Verdict]:
     if not found:
         return []
     chances = judge.status(np.vstack([status_features(candidates) for candidates in found]))
-    return [rate(candidates, dict(zip(judge.statuses, row))) for candidates, row in zip(found, chances.tolist())]
+    verdicts = [rate(candidates, dict(zip(judge.statuses, row))) for candidates, row in zip(found, chances.tolist())]
+    for verdict, aside in zip(verdicts, judge.aside([c.commitment.sentence.norm for c in found]).tolist()):
+        verdict.aside = aside
+    return verdicts
 
 
 def rate(candidates: Candidates, chances: dict[str, float]) -> Verdict:

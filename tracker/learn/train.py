@@ -1,4 +1,4 @@
-"""Train the judge (evidence, status and framing models) on labelled report pairs and write the
+"""Train the judge (evidence, status, framing and aside models) on labelled report pairs and write the
 judge files: judge.json on every pair, without-<fold>.json for each fold of FOLDS.
 
     python -m tracker.learn.train [--out models/judge] [--reviewed data/reviewed]
@@ -41,7 +41,7 @@ STATUS_MODEL = dict(max_iter=100, learning_rate=0.05, max_depth=3, min_samples_l
                     early_stopping=False, max_features=0.7)
 STATUS_BAG = 5
 INNER_FOLDS = 4
-FRAMING_SIZES = (1, 2)  # character n-grams of the framing model
+NGRAM_SIZES = (1, 2)  # character n-grams of the framing and aside models
 DIGITS = 6
 
 
@@ -110,16 +110,35 @@ def framing_rows(data: list[features.PairData]) -> tuple[list[str], np.ndarray]:
     return texts, np.asarray(labels)
 
 
+def aside_rows(data: list[features.PairData]) -> tuple[list[str], np.ndarray]:
+    """Every labelled unit's sentence and whether readers found it no commitment (a topic lead, a
+    call on others, a look back)."""
+    texts, labels = [], []
+    for pair in data:
+        for unit in pair.labelled.units:
+            texts.append(pair.labelled.plan.commitments[unit.index].sentence.norm)
+            labels.append(unit.status == "not_a_commitment")
+    return texts, np.asarray(labels)
+
+
 def fit_framing(data: list[features.PairData]) -> dict:
+    return fit_ngrams(*framing_rows(data))
+
+
+def fit_aside(data: list[features.PairData]) -> dict:
+    return fit_ngrams(*aside_rows(data))
+
+
+def fit_ngrams(texts: list[str], labels: np.ndarray) -> dict:
+    """A logistic model on the presence of character 1–2 grams, as judge.NgramModel reads it."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    texts, labels = framing_rows(data)
-    vectorizer = CountVectorizer(analyzer="char", ngram_range=FRAMING_SIZES, binary=True, min_df=3)
+    vectorizer = CountVectorizer(analyzer="char", ngram_range=NGRAM_SIZES, binary=True, min_df=3)
     model = LogisticRegression(C=0.3, max_iter=5000).fit(vectorizer.fit_transform(texts), labels)
     weights = {gram: round(float(w), 4) for gram, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])
                if round(float(w), 4)}
-    return {"sizes": list(range(FRAMING_SIZES[0], FRAMING_SIZES[1] + 1)), "bias": round(float(model.intercept_[0]), 4),
+    return {"sizes": list(range(NGRAM_SIZES[0], NGRAM_SIZES[1] + 1)), "bias": round(float(model.intercept_[0]), 4),
             "weights": dict(sorted(weights.items()))}
 
 
@@ -156,7 +175,7 @@ def train(data: list[features.PairData]) -> dict:
     status["classes"] = list(STATUSES)
     return {"format": JUDGE_FORMAT, "trained_on": sorted(p.name for p in data),
             "evidence": export(fit_evidence(data), match.PAIR_FEATURES), "status": status,
-            "framing": fit_framing(data)}
+            "framing": fit_framing(data), "aside": fit_aside(data)}
 
 
 def main(argv: list[str] | None = None) -> None:

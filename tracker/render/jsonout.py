@@ -71,6 +71,7 @@ def audit_document(audit: Audit) -> dict:
             "review": asdict(verdict.review) if verdict.review else None,
             "confidence": round(verdict.confidence, 3),
             "reason": verdict.reason,
+            "maybe_not_a_commitment": round(verdict.aside, 3),
             "location": location_json(item.sentence),
             "carried_over": verdict.carried_over,
             "repeated_in": {

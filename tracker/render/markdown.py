@@ -52,6 +52,9 @@ TEXT = {
         "chart_alt": "各章节已落实、部分落实、未见下文的条数",
         "carried": "次年计划再提",
         "carried_count": "其中{count}条在次年计划中再次提出（按语义和文字相似度判断）。",
+        "aside_count": "其中{count}条，判定模型认为读者可能不会把它算作承诺（议题句、对其他机关的号召、回顾句），"
+                       "仍照常评定，标为“（可能不是承诺）”，请核对。",
+        "aside_mark": "（可能不是承诺）",
         "carried_list": "未完成又在次年计划中再提的承诺",
         "carried_intro": "以下承诺在回顾中未见下文或只部分落实，次年计划又再次提出，可重点追问。",
         "repeated_in": "次年计划中的表述",
@@ -113,6 +116,9 @@ TEXT = {
         "chart_alt": "fulfilled, partial and missing commitments per chapter",
         "carried": "Promised again",
         "carried_count": "{count} of them are promised again in the next plan (judged by embedding and text similarity).",
+        "aside_count": "{count} of them may not be commitments at all in a reader's eyes (topic leads, calls on other bodies, "
+                       "looks back), by the judge's reading: they are rated as usual and marked \"(maybe not a commitment)\".",
+        "aside_mark": " (maybe not a commitment)",
         "carried_list": "Unfinished commitments promised again",
         "carried_intro": "These commitments are missing or partial in the review, and the next plan promises them again.",
         "repeated_in": "In the next plan",
@@ -204,6 +210,8 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
                   [[names[s], str(summary[s]), f"{summary[s] / total:.0%}"] for s in LABELS]
                   + [[t["total"], str(sum(summary.values())), "100%"]])
     out += [t["carried_count"].format(count=audit.carried_over()), ""]
+    asides = sum(_flagged(v) for v in audit.verdicts)
+    out += [t["aside_count"].format(count=asides), ""] if asides else []
 
     out += [f"## {t['by_chapter']}", ""]
     rows = [[str(number), cell(chapter)] + [str(counts[s]) for s in LABELS] + [str(sum(counts.values()))]
@@ -225,7 +233,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     out += [f"## {t['missing_list']}", ""]
     missing = [v for v in audit.verdicts if v.final == "missing"]
     out += [f"{i}. {cell(v.commitment.text)}（{v.commitment.id}，{cell(v.commitment.chapter)}）"
-            for i, v in enumerate(missing, 1)] or [t["none"]]
+            + (t["aside_mark"] if _flagged(v) else "") for i, v in enumerate(missing, 1)] or [t["none"]]
     out += [""]
 
     out += [f"## {t['partial_list']}", ""]
@@ -256,7 +264,12 @@ def _reason(verdict: Verdict) -> str:
 
 
 def _rating(verdict: Verdict, t: dict, names: dict) -> str:
-    return names[verdict.final] + (t["reviewed_mark"] if verdict.review else "")
+    return names[verdict.final] + (t["reviewed_mark"] if verdict.review else t["aside_mark"] if _flagged(verdict) else "")
+
+
+def _flagged(verdict: Verdict) -> bool:
+    """Maybe no commitment, by the judge, and no reviewer has ruled on it yet."""
+    return verdict.likely_aside and verdict.review is None
 
 
 def _review_section(audit: Audit, t: dict, names: dict) -> list[str]:
