@@ -23,9 +23,7 @@ def test_exported_trees_give_the_trained_probabilities(classes, size):
     bag = Bag({"max_iter": 20, "max_leaf_nodes": 7, "max_features": 0.7}, x, y, size)
     ensemble = TreeEnsemble(export(bag, ("a", "b", "c", "d")))
     ours = ensemble.probabilities(x)
-    theirs = bag.predict_proba(x)
-    if classes == 2:
-        theirs = theirs[:, 1]
+    theirs = bag.probabilities(x)
     assert np.allclose(ours, theirs, atol=1e-5)
     if size == 1:  # one model of the bag is sklearn's own
         assert np.allclose(theirs, bag.models[0].predict_proba(x)[:, 1] if classes == 2 else bag.models[0].predict_proba(x))

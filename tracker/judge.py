@@ -58,12 +58,15 @@ class TreeEnsemble:
         return scores
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        raw = self.raw(x)
-        if raw.shape[1] == 1:
-            return 1.0 / (1.0 + np.exp(-raw[:, 0]))
-        raw -= raw.max(axis=1, keepdims=True)
-        exp = np.exp(raw)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return probabilities(self.raw(x))
+
+
+def probabilities(raw: np.ndarray) -> np.ndarray:
+    """Raw ensemble scores as probabilities: P(positive) for one column, a softmax for several."""
+    if raw.shape[1] == 1:
+        return 1.0 / (1.0 + np.exp(-raw[:, 0]))
+    exp = np.exp(raw - raw.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 class NgramModel:

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import match, rate
 from ..encoder import Encoder
-from ..judge import JUDGE_FORMAT, NgramModel, checkable
+from ..judge import JUDGE_FORMAT, NgramModel, checkable, probabilities
 from ..model import STATUSES
 from ..render import write_atomic
 from . import dataset, features
@@ -63,13 +63,9 @@ class Bag:
 
         self.models = [HistGradientBoostingClassifier(**settings, random_state=seed).fit(x, y) for seed in range(size)]
 
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        raw = np.mean([model._raw_predict(x) for model in self.models], axis=0)
-        if raw.shape[1] == 1:
-            positive = 1.0 / (1.0 + np.exp(-raw[:, 0]))
-            return np.column_stack([1.0 - positive, positive])
-        exp = np.exp(raw - raw.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """As judge.TreeEnsemble.probabilities gives them for the exported trees."""
+        return probabilities(np.mean([model._raw_predict(x) for model in self.models], axis=0))
 
 
 def export(bag: Bag, names: tuple[str, ...]) -> dict:
@@ -146,10 +142,10 @@ def status_rows(pair: features.PairData, evidence_model, framing: dict) -> tuple
     """Status features of the pair's rated commitments, computed from `evidence_model`'s
     probabilities and `framing`'s reading of the clauses exactly as an audit computes them, and
     their labels."""
-    probabilities = match.score_blocks(pair.blocks, lambda x: evidence_model.predict_proba(x)[:, 1])
+    evidence = match.score_blocks(pair.blocks, evidence_model.probabilities)
     concrete = checkable(NgramModel(framing), pair.matrix.clauses)
     found = match.candidates(pair.labelled.plan.commitments, pair.labelled.execution.statements, pair.matrix,
-                             pair.blocks, probabilities, concrete)
+                             pair.blocks, evidence, concrete)
     indices = sorted(pair.units)
     x = np.array([rate.status_features(found[i]) for i in indices]).reshape(len(indices), len(rate.STATUS_FEATURES))
     return x, np.array([STATUSES.index(pair.units[i].status) for i in indices])
