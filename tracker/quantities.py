@@ -19,6 +19,7 @@ UNITS = sorted(
     key=len,
     reverse=True,
 )
+RATE_UNITS = ("%", "‰", "个百分点")  # rates: growth, decline or share, never a level
 # Units that need a count (Chinese numerals are only read before these, to avoid "一体化", "三大").
 COUNT_UNITS = "个项家件场台套所对张条处间宗批名位座辆部份支根类次例片本篇"
 
@@ -81,7 +82,7 @@ def parse(text: str) -> list[Quantity]:
         prefix = text[:match.start()]
         clause = CLAUSE_BREAK.split(prefix)[-1]
         kind = "level"
-        if unit in ("%", "‰", "个百分点"):
+        if unit in RATE_UNITS:
             if GROWTH.search(clause):
                 kind = "growth"
             elif DECLINE.search(clause):
@@ -141,7 +142,7 @@ def _distribute(text: str, quantities: list[Quantity]) -> list[Quantity]:
         for index, measure in zip(indices, subjects):
             quantity = quantities[index]
             kind, value = quantity.kind, quantity.value
-            if quantity.unit in ("%", "‰", "个百分点"):
+            if quantity.unit in RATE_UNITS:
                 if GROWTH.search(verb):
                     kind, value = "growth", abs(value)
                 elif DECLINE.search(verb):

@@ -20,11 +20,11 @@ import numpy as np
 
 from . import params
 from .model import Candidates, Item, Quantity, TargetCheck, Verdict
+from .quantities import RATE_UNITS
 
 COMPLETION = re.compile(r"完成|建成|开设|成立|出台|制定|印发|开业|竣工|实现|创建|通过")
 PROGRESS_ONLY = re.compile(r"有序推进|稳步推进|加快推进|正在|启动|推进中|前期|筹建|谋划|基本完成|基本完工")
 DONE = re.compile(r"(?<!没有)(?<!未)(?:完成|建成|竣工|开业|出台|印发|成立|挂牌|投入使用|开放|运营|上线|获批|落地|完工|实现|获评|入选|创建)")
-RATE_UNITS = ("%", "‰", "个百分点")
 NUMERALS = "零一二三四五六七八九十"
 
 
