@@ -115,31 +115,34 @@ def _page_lines(page) -> tuple[list[tuple[str, bool, bool]], list[str]]:
         else:
             rows.append([word])
     lines, notes = [], []
-    body_rows = [row for row in rows if any(w["size"] >= small for w in row) and not _is_note(row, small)]
-    if body_rows:
-        left = min(min(w["x0"] for w in row) for row in body_rows)
-        right = max(max(w["x1"] for w in row) for row in body_rows)
-        size = Counter(round(w["x1"] - w["x0"]) / max(len(w["text"]), 1)
-                       for row in body_rows for w in row).most_common(1)[0][0] or 10
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        if row not in body_rows:
+    kinds = ["note" if _is_note(row, small) else "body" if any(w["size"] >= small for w in row) else "small"
+             for row in rows]
+    body_rows = [row for row, kind in zip(rows, kinds) if kind == "body"]
+    if body_rows:
+        left = min(row[0]["x0"] for row in body_rows)
+        right = max(row[-1]["x1"] for row in body_rows)
+        size = Counter(round(w["x1"] - w["x0"]) / max(len(w["text"]), 1)
+                       for row in body_rows for w in row).most_common(1)[0][0] or 10
+    for row, kind in zip(rows, kinds):
+        if kind == "note":
+            notes.append(f"<sup>{row[0]['text'].strip()}</sup> " + "".join(w["text"] for w in row[1:]).strip())
+        elif kind == "small":
             text = "".join(w["text"] for w in row).strip()
-            if _is_note(row, small):
-                notes.append(f"<sup>{row[0]['text'].strip()}</sup> " + "".join(w["text"] for w in row[1:]).strip())
-            elif notes and text:  # a note's wrapped second line
+            if notes and text:  # a note's wrapped second line
                 notes[-1] += text
-            continue
-        text = "".join(f"<sup>{w['text'].strip()}</sup>" if w["size"] < small else w["text"] for w in row).strip()
-        if text:
-            lines.append((row[0]["top"], text, row[0]["x0"] - left > 1.2 * size, right - row[-1]["x1"] > 1.2 * size))
+        else:
+            text = "".join(f"<sup>{w['text'].strip()}</sup>" if w["size"] < small else w["text"] for w in row).strip()
+            if text:
+                lines.append((row[0]["top"], text, row[0]["x0"] - left > 1.2 * size, right - row[-1]["x1"] > 1.2 * size))
     lines += [(top + index * 1e-3, text, True, True) for index, (top, text) in enumerate(placed)]
     return [line[1:] for line in sorted(lines, key=lambda line: line[0])], notes
 
 
 def _is_note(row: list[dict], small: float) -> bool:
-    """A footnote line: its number (in whatever size), then text set small."""
-    first, *rest = sorted(row, key=lambda w: w["x0"])
+    """A footnote line (words in reading order): its number (in whatever size), then text set small."""
+    first, *rest = row
     return first["text"].strip().isdigit() and bool(rest) and all(w["size"] < small for w in rest)
 
 
