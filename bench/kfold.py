@@ -43,10 +43,8 @@ def main() -> None:
     options = Options()
     encoder = Encoder(options.model, log=lambda *_: None)
     judges = {fold: Judge.load(ROOT / "models/judge" / f"without-{fold}.json") for fold in FOLDS}
-    extractions = {name: (pipeline.read_report(ROOT / plan), pipeline.read_report(ROOT / execution), ROOT / labels)
-                   for name, (plan, execution, labels, _) in pairs.items()}
-    asides = {name: {u.index: u.status == "not_a_commitment" for u in dataset.load_pair(name, *spec).units}
-              for name, spec in pairs.items()}
+    labelled = {name: dataset.load_pair(name, *spec) for name, spec in pairs.items()}
+    asides = {name: {u.index: u.status == "not_a_commitment" for u in pair.units} for name, pair in labelled.items()}
     with tempfile.TemporaryDirectory() as folder:
         for values in itertools.product(*grid.values()):
             for name, value in zip(grid, values):
@@ -54,13 +52,13 @@ def main() -> None:
             print(" ".join(f"{n}={v}" for n, v in zip(grid, values)) or "current parameters", flush=True)
             kappas = {}
             flagged = {True: [0, 0], False: [0, 0]}  # readers' non-commitment? -> [flagged, all]
-            for name, (plan, execution, labels) in extractions.items():
-                audit = pipeline.audit_pair(plan, execution, options, encoder, judges[fold_of(name)])
+            for name, pair in labelled.items():
+                audit = pipeline.audit_pair(pair.plan, pair.execution, options, encoder, judges[fold_of(name)])
                 for index, aside in asides[name].items():
                     flagged[aside][0] += audit.verdicts[index].likely_aside
                     flagged[aside][1] += 1
                 path = write_atomic(Path(folder) / f"{name}.json", jsonout.dumps(jsonout.audit_document(audit)))
-                s = evaluate.score(path, labels)
+                s = evaluate.score(path, ROOT / pairs[name][2])
                 kappas[name] = s.kappa
                 print(f"  {name:15} kappa {s.kappa:.3f} acc {s.accuracy:.3f} macro-F1 {s.macro_f1:.3f} "
                       f"missing-F1 {s.f1['missing']:.3f} P@1 {s.precision_at_1:.3f} R@3 {s.recall_at_3:.3f}", flush=True)
