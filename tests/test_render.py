@@ -8,11 +8,12 @@ import markdown as markdown_lib
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
 from tracker import render
 from tracker.cli import cli
 from tracker.model import Review
-from tracker.render import jsonout, markdown, sheet
+from tracker.render import jsonout, markdown, sheet, terminal
 
 from .conftest import CORPUS, EXEC_2022, PLAN_2022, need
 
@@ -98,6 +99,12 @@ def test_maybe_not_a_commitment_is_marked_not_hidden(seed_audit):
     assert f"{flagged.commitment.text}（{flagged.commitment.id}，{flagged.commitment.chapter}）（可能不是承诺）" in text
     assert audit.summary() == seed_audit.summary()
     assert jsonout.audit_document(audit)["commitments"][audit.verdicts.index(flagged)]["maybe_not_a_commitment"] == 0.9
+    rows = sheet.frames(audit)["承诺"]
+    assert list(rows.loc[rows["编号"] == flagged.commitment.id, "可能不是承诺"]) == ["是"]
+    assert (rows["可能不是承诺"] == "是").sum() == 1
+    console = Console(width=200, no_color=True, record=True)
+    terminal.audit_report(console, audit)
+    assert console.export_text().count("(maybe no commitment)") == 1
     flagged.review = Review(flagged.commitment.text, "missing", reviewer="王")
     assert "可能不是承诺" not in markdown.render(audit, "zh")
 

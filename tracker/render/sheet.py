@@ -55,6 +55,7 @@ def frames(audit: Audit) -> dict[str, pd.DataFrame]:
             "评定": review.WORD_OF[verdict.status],
             "置信度": round(verdict.confidence, 3),
             "理由": verdict.reason,
+            "可能不是承诺": "是" if verdict.likely_aside else "",
             "最佳引文": verdict.evidence[0].statement.text if verdict.evidence else "",
             "目标": "；".join(c.target.text for c in checks),
             "报告数值": "；".join(c.actual.text if c.actual else "—" for c in checks),
