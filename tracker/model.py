@@ -221,6 +221,11 @@ class Verdict:
         return self.aside >= 0.5
 
     @property
+    def flagged_aside(self) -> bool:
+        """Shown as maybe no commitment: the judge thinks so and no reviewer has ruled on it yet."""
+        return self.likely_aside and self.review is None
+
+    @property
     def carried_over(self) -> bool:
         return self.repeat is not None
 

@@ -210,7 +210,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
                   [[names[s], str(summary[s]), f"{summary[s] / total:.0%}"] for s in LABELS]
                   + [[t["total"], str(sum(summary.values())), "100%"]])
     out += [t["carried_count"].format(count=audit.carried_over()), ""]
-    asides = sum(_flagged(v) for v in audit.verdicts)
+    asides = sum(v.flagged_aside for v in audit.verdicts)
     out += [t["aside_count"].format(count=asides), ""] if asides else []
 
     out += [f"## {t['by_chapter']}", ""]
@@ -233,7 +233,7 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     out += [f"## {t['missing_list']}", ""]
     missing = [v for v in audit.verdicts if v.final == "missing"]
     out += [f"{i}. {cell(v.commitment.text)}（{v.commitment.id}，{cell(v.commitment.chapter)}）"
-            + (t["aside_mark"] if _flagged(v) else "") for i, v in enumerate(missing, 1)] or [t["none"]]
+            + (t["aside_mark"] if v.flagged_aside else "") for i, v in enumerate(missing, 1)] or [t["none"]]
     out += [""]
 
     out += [f"## {t['partial_list']}", ""]
@@ -264,12 +264,7 @@ def _reason(verdict: Verdict) -> str:
 
 
 def _rating(verdict: Verdict, t: dict, names: dict) -> str:
-    return names[verdict.final] + (t["reviewed_mark"] if verdict.review else t["aside_mark"] if _flagged(verdict) else "")
-
-
-def _flagged(verdict: Verdict) -> bool:
-    """Maybe no commitment, by the judge, and no reviewer has ruled on it yet."""
-    return verdict.likely_aside and verdict.review is None
+    return names[verdict.final] + (t["reviewed_mark"] if verdict.review else t["aside_mark"] if verdict.flagged_aside else "")
 
 
 def _review_section(audit: Audit, t: dict, names: dict) -> list[str]:

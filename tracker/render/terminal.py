@@ -79,7 +79,7 @@ def audit_report(console: Console, audit: Audit, details: bool = False) -> None:
     table.add_column("best evidence", ratio=3, overflow="fold")
     for verdict in audit.verdicts:
         best = _short(verdict.evidence[0].statement.text, 60) if verdict.evidence else "—"
-        status = verdict.final + (" (reviewed)" if verdict.review else " (maybe no commitment)" if verdict.likely_aside else "")
+        status = verdict.final + (" (reviewed)" if verdict.review else " (maybe no commitment)" if verdict.flagged_aside else "")
         table.add_row(verdict.commitment.id, _short(verdict.commitment.text, 60),
                       Text(status, style=STATUS_STYLE[verdict.final]), best)
     console.print(table)
