@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tracker import evaluate, params, pipeline
 from tracker.encoder import Encoder
-from tracker.judge import Judge
+from tracker.judge import JUDGE_SUFFIX, Judge
 from tracker.learn import dataset
 from tracker.learn.train import FOLDS
 from tracker.model import Options
@@ -42,7 +42,7 @@ def main() -> None:
     pairs = {name: spec for name, spec in dataset.labelled_pairs().items() if not only or name in only}
     options = Options()
     encoder = Encoder(options.model, log=lambda *_: None)
-    judges = {fold: Judge.load(ROOT / "models/judge" / f"without-{fold}.json") for fold in FOLDS}
+    judges = {fold: Judge.load(ROOT / "models/judge" / f"without-{fold}{JUDGE_SUFFIX}") for fold in FOLDS}
     labelled = {name: dataset.load_pair(name, *spec) for name, spec in pairs.items()}
     asides = {name: {u.index: u.status == "not_a_commitment" for u in pair.units} for name, pair in labelled.items()}
     with tempfile.TemporaryDirectory() as folder:

@@ -93,3 +93,11 @@ def test_partial_with_no_part_found_says_so(seed_audit):
     found = Candidates(verdict.commitment, verdict.clauses, [True] * len(verdict.clauses), verdict.evidence)
     reason = rate._parts_reason(found, [False] * len(verdict.clauses), [])
     assert reason.startswith("只有相关表述（") and "未见具体内容：" in reason
+
+
+def test_a_completion_word_after_a_negation_is_no_completion():
+    """未能完成 and 尚未建成 admit a miss; 已建成 reports one done."""
+    from tracker import rate
+
+    assert [bool(rate.DONE.search(text)) for text in ("未能完成年度目标", "尚未建成", "没有完成", "已建成投用")] == [
+        False, False, False, True]

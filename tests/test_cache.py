@@ -43,3 +43,29 @@ def test_backends_give_the_same_vectors(tmp_path):
     vectors = {backend: Encoder("m3e-small", tmp_path / backend, backend=backend, log=lambda *_: None).encode(texts)
                for backend in ("torch", "onnx")}
     assert np.allclose((vectors["torch"] * vectors["onnx"]).sum(axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.model
+def test_adapters_are_merged_alike_in_both_backends(tmp_path):
+    """A judge's encoder adapters change the vectors, and the ONNX export with their mean merged
+    gives the vectors of torch with it merged; an adapter of zeros changes nothing."""
+    from tracker.encoder import Encoder, load_adapter
+    from tracker.judge import Judge
+
+    texts = ["推动高端“双创”基地建设", "新增星火智创众创空间等3家市级众创空间", "社会消费品零售总额增长5%以上"]
+    adapters = Judge.load().adapters
+    zeros = tmp_path / "zeros.npz"
+    np.savez(zeros, **{name: np.zeros_like(value) if name != "scale" else value
+                       for name, value in load_adapter(adapters[0]).items()})
+
+    def vectors(backend, with_adapters):
+        base = Encoder("m3e-small", tmp_path / backend, backend=backend, log=lambda *_: None)
+        return base.tuned(with_adapters).encode(texts)
+
+    tuned = {backend: vectors(backend, adapters) for backend in ("torch", "onnx")}
+    assert np.allclose((tuned["torch"] * tuned["onnx"]).sum(axis=1), 1.0, atol=1e-4)
+    assert not np.allclose((tuned["onnx"] * vectors("onnx", ())).sum(axis=1), 1.0, atol=1e-3)
+    assert np.allclose((vectors("torch", (zeros,)) * vectors("torch", ())).sum(axis=1), 1.0, atol=1e-5)
+    # the soup of an adapter and zeros is half the adapter: between the base and the adapter alone
+    base, alone, half = (vectors("torch", a) for a in ((), adapters[:1], (adapters[0], zeros)))
+    assert ((half * base).sum(axis=1) > (alone * base).sum(axis=1)).all()

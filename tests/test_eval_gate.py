@@ -1,7 +1,7 @@
 """Fails CI when agreement with labelled pairs drops below pinned floors (trafilatura's habit).
 
 Every figure here is honest: a labelled pair is rated by the fold judge that did not train on it
-(models/judge/without-<fold>.json, the folds of tracker/learn/train.py), as bench/kfold.py does.
+(models/judge/without-<fold>.json.gz, the folds of tracker/learn/train.py), as bench/kfold.py does.
 The floors sit a little under the figures measured when they were last raised (see the closing
 notes of the issues); raise them as the engine improves, never lower them to make a change pass.
 
@@ -14,11 +14,14 @@ plan, admitted misses, a delivery promised in a short opening sentence) moved th
 0.327, national 0.519 and mean 0.456: one more commitment in one training pair moved the seed by
 0.04 (three of its 85 verdicts), which is how noisy a single pair's figure is. Averaging five
 status models (tracker/learn/train.py STATUS_BAG) then gave seed 0.365, national 0.518, mean 0.466.
+The encoder tuned on the readers' evidence (tracker/learn/tune.py, two adapters per judge, the
+plain cosine kept as a feature, LIST_THRESHOLD 0.35) gave seed 0.483 (P@1 0.919), national 0.569
+(P@1 0.947), mean 0.477; the floors rose with it.
 """
 import pytest
 
 from tracker import evaluate, pipeline
-from tracker.judge import DEFAULT_JUDGE, Judge
+from tracker.judge import DEFAULT_JUDGE, JUDGE_SUFFIX, Judge
 from tracker.learn import dataset
 from tracker.learn.train import FOLDS
 from tracker.model import Options
@@ -26,15 +29,15 @@ from tracker.render import jsonout, write_atomic
 
 from .conftest import GOLD_NATIONAL, GOLD_SEED, need
 
-SEED_FLOORS = {"kappa": 0.30, "missing_f1": 0.66, "precision_at_1": 0.90, "coverage": 1.0, "carried_accuracy": 0.70}
+SEED_FLOORS = {"kappa": 0.44, "missing_f1": 0.72, "precision_at_1": 0.90, "coverage": 1.0, "carried_accuracy": 0.70}
 # The second genre, so that a change fitted to the seed cannot pass by hurting the other.
-NATIONAL_FLOORS = {"kappa": 0.50, "missing_f1": 0.80, "precision_at_1": 0.92, "coverage": 0.98, "carried_accuracy": 0.80}
-MEAN_KAPPA_FLOOR = 0.44  # over all sixteen labelled pairs
+NATIONAL_FLOORS = {"kappa": 0.54, "missing_f1": 0.82, "precision_at_1": 0.92, "coverage": 0.98, "carried_accuracy": 0.80}
+MEAN_KAPPA_FLOOR = 0.46  # over all sixteen labelled pairs
 
 
 def fold_judge(pair: str) -> Judge:
     fold = next(name for name, pairs in FOLDS.items() if pair in pairs)
-    return Judge.load(DEFAULT_JUDGE.parent / f"without-{fold}.json")
+    return Judge.load(DEFAULT_JUDGE.parent / f"without-{fold}{JUDGE_SUFFIX}")
 
 
 def honest_scores(pair: str, encoder, tmp_path, labels=None) -> evaluate.Scores:

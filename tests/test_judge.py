@@ -1,5 +1,6 @@
 """The judge: its numpy evaluators reproduce the trained models, its files fit this version's
 features, and a bad judge file is one clear error."""
+import gzip
 import json
 
 import numpy as np
@@ -9,7 +10,7 @@ from click.testing import CliRunner
 from tracker import match, rate
 from tracker.cli import cli
 from tracker.errors import ModelError
-from tracker.judge import DEFAULT_JUDGE, Judge, NgramModel, TreeEnsemble
+from tracker.judge import DEFAULT_JUDGE, JUDGE_SUFFIX, Judge, NgramModel, TreeEnsemble
 from tracker.learn.train import Bag, export
 
 from .conftest import EXEC_2022, PLAN_2022
@@ -48,10 +49,13 @@ def test_ngram_model_reads_character_grams():
 def test_shipped_judges_fit_this_version():
     """Every committed judge file was trained on the features this version computes (a feature
     change without `make judge` fails here, not in a user's audit)."""
-    for path in sorted(DEFAULT_JUDGE.parent.glob("*.json")):
+    paths = sorted(DEFAULT_JUDGE.parent.glob(f"*{JUDGE_SUFFIX}"))
+    assert len(paths) == 6
+    for path in paths:
         judge = Judge.load(path, match.PAIR_FEATURES, rate.STATUS_FEATURES)
         assert judge.statuses == ["fulfilled", "partial", "missing"]
-        if path.stem.startswith("without-"):
+        assert [a.name for a in judge.adapters] == [f"{judge.name}.half-{h}.adapter.npz" for h in (0, 1)]
+        if judge.name.startswith("without-"):
             assert judge.trained_on and len(judge.trained_on) < 16
 
 
@@ -73,14 +77,15 @@ def test_shipped_judge_decides_framing():
     "content, message",
     [
         (None, "no judge file; run `make judge`"),
-        ("{", "not a judge file (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
-        ('{"format": "other"}', "not a tracker-judge/1 file"),
+        (b"{}", "not a judge file (Not a gzipped file (b'{}'))"),
+        (gzip.compress(b"{"), "not a judge file (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
+        (gzip.compress(b'{"format": "other"}'), "not a tracker-judge/1 file"),
     ],
 )
 def test_bad_judge_file_is_one_line_exit_2(tmp_path, content, message):
-    path = tmp_path / "judge.json"
+    path = tmp_path / "judge.json.gz"
     if content is not None:
-        path.write_text(content, encoding="utf-8")
+        path.write_bytes(content)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["audit", str(PLAN_2022), str(EXEC_2022), "--judge", str(path), "--out", str(out)])
     assert result.exit_code == 2
@@ -89,9 +94,10 @@ def test_bad_judge_file_is_one_line_exit_2(tmp_path, content, message):
 
 
 def test_judge_trained_on_other_features_is_refused(tmp_path):
-    data = json.loads(DEFAULT_JUDGE.read_text(encoding="utf-8"))
+    data = json.loads(gzip.decompress(DEFAULT_JUDGE.read_bytes()))
     data["evidence"]["features"] = data["evidence"]["features"][:-1] + ["something_else"]
-    path = tmp_path / "stale.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    data["adapters"] = []
+    path = tmp_path / "stale.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(data).encode()))
     with pytest.raises(ModelError, match="trained on other features than this version computes"):
         Judge.load(path, match.PAIR_FEATURES, rate.STATUS_FEATURES)

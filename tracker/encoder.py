@@ -34,6 +34,8 @@ BACKENDS = ("auto", "torch", "onnx")
 MAX_SEQ_LENGTH = 256  # reports' sentences stay well under this many tokens; longer ones are cut
 BATCH = 64
 ONNX_FILE = Path("onnx") / "model.onnx"
+# The linear layers of each transformer block that a judge's LoRA adapter tunes (tracker/learn/tune.py).
+ADAPTER_TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
 
 
 def cache_root(configured: Path | None = None) -> Path:
@@ -84,9 +86,51 @@ def mean_pooled(directory: Path) -> bool:
     return True
 
 
-def export_onnx(directory: str | Path, log=print) -> Path:
+def load_adapter(path: Path) -> dict[str, np.ndarray]:
+    """A judge's LoRA adapter (tracker/learn/tune.py): `<module>.down`, `<module>.up`, `scale`."""
+    try:
+        with np.load(path) as stored:
+            return {name: stored[name] for name in stored.files}
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{path}: not an encoder adapter ({error})") from None
+
+
+def merge_adapters(model, adapters: tuple[Path, ...]) -> None:
+    """Add the mean of the adapters' low-rank updates (scale · up · down) to the weights of a
+    transformers model: one adapter as it is, or a soup of several trained from the same start."""
+    import torch
+
+    modules = dict(model.named_modules())
+    with torch.no_grad():
+        for path in adapters:
+            adapter = load_adapter(path)
+            scale = float(adapter["scale"]) / len(adapters)
+            for key in adapter:
+                if key.endswith(".down"):
+                    name = key[: -len(".down")]
+                    update = adapter[name + ".up"].astype(np.float32) @ adapter[key].astype(np.float32)
+                    modules[name].weight += torch.from_numpy(update * scale)
+
+
+def adapters_digest(adapters: tuple[Path, ...]) -> str:
+    digest = hashlib.sha256()
+    for path in adapters:
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError as error:
+            raise ModelError(f"{path}: cannot read the encoder adapter ({error.strerror}); run `make adapters`") from None
+    return digest.hexdigest()[:16]
+
+
+def tuned_dir(directory: Path, adapters: tuple[Path, ...]) -> Path:
+    """Where the export of `directory`'s model with `adapters` merged in lives."""
+    return directory / "tuned" / adapters_digest(adapters)
+
+
+def export_onnx(directory: str | Path, log=print, adapters: tuple[Path, ...] = ()) -> Path:
     """Write <model>/onnx/model.onnx, the transformer exported with torch (set-up time only; the
-    onnx backend then never imports torch)."""
+    onnx backend then never imports torch); with a judge's `adapters`, the tuned model's export
+    goes to <model>/tuned/<digest>/model.onnx instead."""
     directory = Path(directory)
     if not (directory / "config.json").is_file() or not (directory / "tokenizer.json").is_file():
         raise ModelError(f"{directory}: not a local model folder with config.json and tokenizer.json")
@@ -94,8 +138,9 @@ def export_onnx(directory: str | Path, log=print) -> Path:
         raise ModelError(f"{directory}: the ONNX backend supports mean-pooled models only; use --backend torch")
     if not onnx_runtime_available():
         raise ModelError("onnxruntime is not installed; run `make setup`")
-    target = directory / ONNX_FILE
-    log(f"Exporting {directory.name} to ONNX ({target}) …")
+    target = tuned_dir(directory, adapters) / ONNX_FILE.name if adapters else directory / ONNX_FILE
+    tuning = f" with {' + '.join(Path(a).name for a in adapters)}" if adapters else ""
+    log(f"Exporting {directory.name}{tuning} to ONNX ({target}) …")
     try:
         import torch
         from transformers import AutoModel, AutoTokenizer
@@ -118,6 +163,7 @@ def export_onnx(directory: str | Path, log=print) -> Path:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     tokenizer = AutoTokenizer.from_pretrained(directory)
     model = AutoModel.from_pretrained(directory).eval()
+    merge_adapters(model, adapters)
     sample = tokenizer(["示例句子", "一个更长一些的示例句子"], padding=True, return_tensors="pt")
     if any(name not in sample for name in names):
         raise ModelError(f"{directory}: the ONNX export expects a BERT-style model ({', '.join(names)}); use --backend torch")
@@ -140,24 +186,43 @@ class Encoder:
     max_seq_length = MAX_SEQ_LENGTH
 
     def __init__(self, model: str, cache_dir: Path | None = None, backend: str = "auto", log=print,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, adapters: tuple[Path, ...] = ()):
         if backend not in BACKENDS:
             raise ModelError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
         self.spec = model
         self.requested = backend
         self.log = log
         self.progress = progress
+        self.cache_dir = cache_dir
         self.cache_base = cache_root(cache_dir) / "embeddings"
+        self.adapters = tuple(Path(a) for a in adapters)
+        self._digest = adapters_digest(self.adapters) if self.adapters else ""
         self._path: str | None = None
         self._backend: str | None = None
         self._run = None  # texts -> vectors, once the model is loaded
+        self._tuned: dict[tuple[Path, ...], Encoder] = {}
+
+    def tuned(self, adapters: tuple[Path, ...]) -> Encoder:
+        """This encoder with a judge's adapters merged in (itself for none, or for a model other
+        than the m3e-small they were trained on); kept, so a warm run loads each model once."""
+        if not adapters:
+            return self
+        if self.spec != fetch.DEFAULT_NAME:
+            self.log(f"The judge's encoder adapters tune {fetch.DEFAULT_NAME}; {self.spec} is used as it is.")
+            return self
+        if adapters not in self._tuned:
+            self._tuned[adapters] = Encoder(self.spec, self.cache_dir, self.requested, self.log, self.progress, adapters)
+        return self._tuned[adapters]
 
     @property
     def backend(self) -> str:
         """The backend in use; resolving it fetches the default model when it is absent."""
         if self._backend is None:
             self._path = resolve_model(self.spec, log=self.log)
-            exported = (Path(self._path) / ONNX_FILE).is_file()
+            if self.adapters and self.requested != "torch" and onnx_runtime_available() \
+                    and not (tuned_dir(Path(self._path), self.adapters) / ONNX_FILE.name).is_file():
+                export_onnx(self._path, log=self.log, adapters=self.adapters)
+            exported = self._onnx_file().is_file()
             if self.requested == "onnx" and not (exported and onnx_runtime_available()):
                 raise ModelError(f"{self._path}: no ONNX export or no onnxruntime; run `tracker model export {self._path}`")
             self._backend = "onnx" if self.requested != "torch" and exported and onnx_runtime_available() else "torch"
@@ -165,8 +230,12 @@ class Encoder:
 
     @property
     def cache(self) -> Path:
-        key = hashlib.sha1(f"{self.spec}|{self.max_seq_length}|{self.backend}".encode()).hexdigest()[:16]
+        key = hashlib.sha1(f"{self.spec}|{self.max_seq_length}|{self.backend}|{self._digest}".encode()).hexdigest()[:16]
         return self.cache_base / key
+
+    def _onnx_file(self) -> Path:
+        directory = Path(self._path)
+        return tuned_dir(directory, self.adapters) / ONNX_FILE.name if self.adapters else directory / ONNX_FILE
 
     def load(self):
         """Load the model now (encode does it on first need)."""
@@ -188,6 +257,7 @@ class Encoder:
         except Exception as error:  # the library raises OSError, ValueError, HF errors…
             raise ModelError(f"cannot load model {self.spec!r}: {str(error).splitlines()[0]}") from None
         model.max_seq_length = self.max_seq_length
+        merge_adapters(model[0].auto_model, self.adapters)
         return lambda texts: model.encode(texts, batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True)
 
     def _load_onnx(self):
@@ -197,9 +267,9 @@ class Encoder:
         directory = Path(self._path)
         try:
             tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
-            session = onnxruntime.InferenceSession(str(directory / ONNX_FILE), providers=["CPUExecutionProvider"])
+            session = onnxruntime.InferenceSession(str(self._onnx_file()), providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime and tokenizers raise their own exception types
-            raise ModelError(f"cannot load {directory / ONNX_FILE}: {str(error).splitlines()[0]}") from None
+            raise ModelError(f"cannot load {self._onnx_file()}: {str(error).splitlines()[0]}") from None
         tokenizer.enable_truncation(self.max_seq_length)
         tokenizer.enable_padding()
         inputs = {node.name for node in session.get_inputs()}

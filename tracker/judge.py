@@ -6,19 +6,24 @@
   concrete(clauses) -> is each clause a checkable part, not framing (purpose, slogan)?
   aside(sentences) -> P(readers would call this plan sentence no commitment at all: a topic lead,
       a call on other bodies, a look back)
+and, beside them, the encoder the judge's features were computed with (`adapters`: LoRA adapters
+on m3e-small tuned on either half of the judge's pairs, tracker/learn/tune.py): the audit encodes
+with their mean merged in.
 
 The first two are gradient-boosted tree ensembles, the last two logistic models on character 1–2
 grams; all are trained on the labelled report pairs under data/ by
 `python -m tracker.learn.train` (training code lives apart from the audit path), stored as a small
-JSON file of trees (models/judge/) and evaluated here with numpy alone, so an audit needs neither
-scikit-learn nor torch. The features are computed by the match and rate stages
+gzipped JSON file of trees (models/judge/) and evaluated here with numpy alone, so an audit needs
+neither scikit-learn nor torch. The features are computed by the match and rate stages
 (match.PAIR_FEATURES, rate.STATUS_FEATURES); a judge file names the features it was trained on and
 is refused when they differ.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import math
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +31,8 @@ import numpy as np
 from .errors import ModelError
 
 JUDGE_FORMAT = "tracker-judge/1"
-DEFAULT_JUDGE = Path(__file__).resolve().parent.parent / "models" / "judge" / "judge.json"
+DEFAULT_JUDGE = Path(__file__).resolve().parent.parent / "models" / "judge" / "judge.json.gz"
+JUDGE_SUFFIX = ".json.gz"
 
 
 class TreeEnsemble:
@@ -103,20 +109,25 @@ class Judge:
         self.statuses: list[str] = data["status"]["classes"]
         self.framing_model = NgramModel(data["framing"])
         self.aside_model = NgramModel(data["aside"]) if "aside" in data else None
+        self.adapters: tuple[Path, ...] = ()  # the encoder adapters the judge was trained with
 
     @classmethod
     def load(cls, path: str | Path | None = None, pair_features: tuple[str, ...] = (),
              status_features: tuple[str, ...] = ()) -> "Judge":
         path = Path(path) if path else DEFAULT_JUDGE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
         except FileNotFoundError:
             raise ModelError(f"{path}: no judge file; run `make judge`") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ModelError(f"{path}: not a judge file ({error})") from None
         if not isinstance(data, dict) or data.get("format") != JUDGE_FORMAT:
             raise ModelError(f"{path}: not a {JUDGE_FORMAT} file")
-        judge = cls(data, path.stem)
+        judge = cls(data, path.name.removesuffix(JUDGE_SUFFIX))
+        judge.adapters = tuple(path.parent / name for name in data.get("adapters", []))
+        for adapter in judge.adapters:
+            if not adapter.is_file():
+                raise ModelError(f"{path}: its encoder adapter {adapter} is missing; run `make adapters`")
         for model, expected in ((judge.evidence_model, pair_features), (judge.status_model, status_features)):
             if expected and list(expected) != model.features:
                 raise ModelError(f"{path}: trained on other features than this version computes; run `make judge`")

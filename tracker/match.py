@@ -24,7 +24,9 @@ QUOTED = re.compile(r"[“《]([^”》]{2,30})[”》]")
 # The signals of a (clause, statement) pair: the four fused ones (params.WEIGHTS), raw cosine, the
 # IDF-weighted share of the clause's distinctive trigrams found in the statement, and the share of
 # the statement's term mass found in the clause (a statement about much else is weaker evidence).
-SIGNALS = tuple(params.WEIGHTS) + ("cosine", "rare_cover", "reverse")
+# plain_cosine: the cosine under m3e-small as it ships, beside the judge's tuned encoder (`cosine`):
+# the two disagree where tuning learned a paraphrase, or where it drifted to the topic.
+SIGNALS = tuple(params.WEIGHTS) + ("cosine", "rare_cover", "reverse", "plain_cosine")
 CONNECTIVES = re.compile(r"^(?:并|和|及|同时|进一步|切实|积极|大力|全面|持续|不断|着力|努力|加快|坚持|深入)+")
 
 
@@ -134,8 +136,9 @@ def _clause_rows(items: list[Item]) -> tuple[list[int], list[str]]:
     return owners, clauses
 
 
-def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMatrix:
-    """Compute all signals. `encode(texts) -> normalised vectors` is the only model access."""
+def signals(commitments: list[Item], statements: list[Item], encode, plain_encode=None) -> SignalMatrix:
+    """Compute all signals. `encode(texts) -> normalised vectors` is the only model access;
+    `plain_encode`, the untuned encoder (default: `encode` itself), gives plain_cosine."""
     owners, clauses = _clause_rows(commitments)
     statement_owner, statement_clauses = _clause_rows(statements)
     shape = (len(clauses), len(statements))
@@ -143,15 +146,14 @@ def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMa
         empty = {name: np.zeros(shape) for name in SIGNALS}
         return SignalMatrix(owners, clauses, empty)
 
-    vectors = encode(clauses + statement_clauses)
-    clause_vectors, statement_vectors = vectors[:len(clauses)], vectors[len(clauses):]
-    similarity = clause_vectors @ statement_vectors.T
+    similarity = _similarity(encode, clauses, statement_clauses)
+    plain = similarity if plain_encode in (None, encode) else _similarity(plain_encode, clauses, statement_clauses)
     csls_clause = _csls(similarity, params.CSLS_NEIGHBOURS)
-    csls = np.full(shape, -1.0)
-    cosine = np.full(shape, -1.0)
+    csls, cosine, plain_cosine = (np.full(shape, -1.0) for _ in range(3))
     for column, owner in enumerate(statement_owner):
         np.maximum(csls[:, owner], csls_clause[:, column], out=csls[:, owner])
         np.maximum(cosine[:, owner], similarity[:, column], out=cosine[:, owner])
+        np.maximum(plain_cosine[:, owner], plain[:, column], out=plain_cosine[:, owner])
 
     weights = TermWeights([c.sentence.norm for c in commitments] + [s.sentence.norm for s in statements])
     statement_grams = [ngrams(s.sentence.norm) for s in statements]
@@ -179,7 +181,13 @@ def signals(commitments: list[Item], statements: list[Item], encode) -> SignalMa
     fuzzy = process.cdist(clauses, [s.sentence.norm for s in statements], scorer=fuzz.partial_ratio,
                           dtype=np.float32) / 100.0
     return SignalMatrix(owners, clauses, {"csls": csls, "terms": terms, "rare": rare, "fuzzy": fuzzy.astype(np.float64),
-                                          "cosine": cosine, "rare_cover": rare_cover, "reverse": reverse})
+                                          "cosine": cosine, "rare_cover": rare_cover, "reverse": reverse,
+                                          "plain_cosine": plain_cosine})
+
+
+def _similarity(encode, clauses: list[str], statement_clauses: list[str]) -> np.ndarray:
+    vectors = encode(clauses + statement_clauses)
+    return vectors[:len(clauses)] @ vectors[len(clauses):].T
 
 
 def commitment_features(rows: list[int], logits: np.ndarray, matrix: SignalMatrix) -> dict[str, float]:

@@ -25,7 +25,7 @@ class Options:
     lang: str = "zh"  # language of the markdown report
     details: bool = False
     backend: str = "auto"  # encoder backend: auto (onnx when exported and installed), torch, onnx
-    judge: Path | None = None  # judge file; None: models/judge/judge.json
+    judge: Path | None = None  # judge file; None: models/judge/judge.json.gz
 
 
 # ---------------------------------------------------------------- ingest

@@ -37,8 +37,9 @@ def load_judge(options: Options) -> Judge:
 
 def audit_pair(plan: Extraction, execution: Extraction, options: Options, encoder: Encoder, judge: Judge) -> Audit:
     year = check_pair(plan, execution)
-    matrix = match.signals(plan.commitments, execution.statements, encoder.encode)
-    next_plan = match.signals(plan.commitments, execution.commitments, encoder.encode)
+    encode = encoder.tuned(judge.adapters).encode  # the judge learned on its own encoder's signals
+    matrix = match.signals(plan.commitments, execution.statements, encode, encoder.encode)
+    next_plan = match.signals(plan.commitments, execution.commitments, encode)
     repeated = match.repeats(plan.commitments, execution.commitments, next_plan)
     blocks = match.pair_blocks(plan.commitments, execution.statements, matrix)
     found = match.candidates(plan.commitments, execution.statements, matrix, blocks, match.score_blocks(blocks, judge.evidence),

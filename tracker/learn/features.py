@@ -74,9 +74,9 @@ def clause_status(unit: Unit, parts: list[int]) -> str:
     return "progress"
 
 
-def build(pair: LabelledPair, encode) -> PairData:
+def build(pair: LabelledPair, encode, plain_encode=None) -> PairData:
     commitments, statements = pair.plan.commitments, pair.execution.statements
-    matrix = match.signals(commitments, statements, encode)
+    matrix = match.signals(commitments, statements, encode, plain_encode)
     blocks = match.pair_blocks(commitments, statements, matrix)
     units = {u.index: u for u in pair.units if u.status != "not_a_commitment"}
     pair_labels, clause_parts = {}, {}

@@ -1,5 +1,5 @@
 """Train the judge (evidence, status, framing and aside models) on labelled report pairs and write the
-judge files: judge.json on every pair, without-<fold>.json for each fold of FOLDS.
+judge files: judge.json.gz on every pair, without-<fold>.json.gz for each fold of FOLDS.
 
     python -m tracker.learn.train [--out models/judge] [--reviewed data/reviewed]
 
@@ -11,6 +11,7 @@ and the fold judges that bench/kfold.py and the eval gate use (each not trained 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from .. import match, rate
 from ..encoder import Encoder
-from ..judge import JUDGE_FORMAT, NgramModel, checkable, probabilities
+from ..judge import JUDGE_FORMAT, JUDGE_SUFFIX, NgramModel, checkable, probabilities
 from ..model import STATUSES
 from ..render import write_atomic
 from . import dataset, features
@@ -43,6 +44,19 @@ STATUS_BAG = 5
 INNER_FOLDS = 4
 NGRAM_SIZES = (1, 2)  # character n-grams of the framing and aside models
 DIGITS = 6
+
+
+def judges(names: list[str]) -> dict[str, list[str]]:
+    """Judge name -> the labelled pairs it trains on: the shipped judge on all, a fold judge on all
+    but its fold."""
+    result = {"judge": list(names)}
+    result.update({f"without-{fold}": [n for n in names if n not in held] for fold, held in FOLDS.items()})
+    return result
+
+
+def halves(pairs: list[str]) -> tuple[list[str], list[str]]:
+    """The two halves of a judge's pairs that its cross-fitted encoder adapters train on."""
+    return pairs[0::2], pairs[1::2]
 
 
 def pair_rows(data: list[features.PairData]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,23 +193,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path("models/judge"))
     parser.add_argument("--reviewed", type=Path, default=dataset.DATA / "reviewed",
                         help="folder of reviewed audits (tracker review --json) to learn from as well")
+    parser.add_argument("--only", default="", help="comma-separated judge names to build (judge, without-seed, …)")
     args = parser.parse_args(argv)
     import sklearn.ensemble  # noqa: F401 (loads the OpenMP runtime, so that the limit below reaches it)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)  # OpenMP reductions over several threads add floats in varying order
     extra = sorted(args.reviewed.glob("*.json")) if args.reviewed.is_dir() else []
-    encoder = Encoder("m3e-small", log=lambda *_: None)
-    data = {}
-    for pair in dataset.load_all(extra=extra):
-        data[pair.name] = features.build(pair, encoder.encode)
+    labelled = {pair.name: pair for pair in dataset.load_all(extra=extra)}
+    plain = Encoder("m3e-small", log=lambda *_: None)
+    for pair in labelled.values():
         print(f"{pair.name}: {len(pair.units)} labelled units ({pair.unaligned} no longer extracted)", flush=True)
-    outputs = {"judge.json": list(data)}
-    outputs.update({f"without-{fold}.json": [n for n in data if n not in names] for fold, names in FOLDS.items()})
-    for name, pairs in outputs.items():
-        document = train([data[n] for n in pairs])
-        write_atomic(args.out / name, json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
-        print(f"wrote {args.out / name} (trained on {len(pairs)} pairs)", flush=True)
+    for name, pairs in judges(list(labelled)).items():
+        if args.only and name not in args.only.split(","):
+            continue
+        # Cross-fitted signals: a pair's features come from the adapter tuned on the other half of
+        # the judge's pairs (tune.py), never from one that learned the pair's own evidence (whose
+        # cosines are inflated there, so the trees would over-trust them).
+        # The audit encodes with the mean of the two (a soup), as good on pairs unseen by either.
+        adapters = [f"{name}.half-{h}.adapter.npz" for h in (0, 1)]
+        encoders = [Encoder("m3e-small", log=lambda *_: None, adapters=(args.out / a,)) for a in adapters]
+        other_half = {pair: encoders[1 - h] for h, half in enumerate(halves(pairs)) for pair in half}
+        document = train([features.build(labelled[n], other_half[n].encode, plain.encode) for n in pairs])
+        document["adapters"] = adapters
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+        path = args.out / f"{name}{JUDGE_SUFFIX}"
+        write_atomic(path, gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+        print(f"wrote {path} (trained on {len(pairs)} pairs)", flush=True)
 
 
 if __name__ == "__main__":
