@@ -1,7 +1,7 @@
 """Honest figures: every labelled pair audited with the fold judge that did not train on it.
 
 The folds (tracker/learn/train.py FOLDS): the seed gold alone, the national gold alone, and the
-fourteen training pairs in three mixed groups; `make judge` writes models/judge/without-<fold>.json.
+fourteen training pairs in three mixed groups; `make judge` writes models/judge/without-<fold>.json.gz.
 Prints one eval line per pair and the means (all pairs; the fourteen training pairs), and how many
 of the readers' non-commitments, and of their commitments, the judge flags as maybe no commitment.
 
