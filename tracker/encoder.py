@@ -45,11 +45,14 @@ def cache_root(configured: Path | None = None) -> Path:
     return Path(env) if env else Path.home() / ".cache" / "tracker"
 
 
-def fetch_default(force: bool = False, log=print) -> Path:
-    """m3e-small into models/, plus its ONNX export when onnxruntime is installed."""
+def fetch_default(force: bool = False, log=print, adapters: tuple[Path, ...] = ()) -> Path:
+    """m3e-small into models/, plus its ONNX export when onnxruntime is installed, and with
+    `adapters` (a judge's) also the export of the model with them merged in."""
     directory = fetch.fetch(force=force, log=log)
-    if onnx_runtime_available() and (force or not (directory / ONNX_FILE).is_file()):
-        export_onnx(directory, log=log)
+    if onnx_runtime_available():
+        for tuning in ((), adapters) if adapters else ((),):
+            if force or not onnx_path(directory, adapters_digest(tuning)).is_file():
+                export_onnx(directory, log=log, adapters=tuning)
     return directory
 
 
@@ -113,6 +116,9 @@ def merge_adapters(model, adapters: tuple[Path, ...]) -> None:
 
 
 def adapters_digest(adapters: tuple[Path, ...]) -> str:
+    """What the tuned export and the embedding cache are keyed by: "" for none."""
+    if not adapters:
+        return ""
     digest = hashlib.sha256()
     for path in adapters:
         try:
@@ -122,9 +128,10 @@ def adapters_digest(adapters: tuple[Path, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-def tuned_dir(directory: Path, adapters: tuple[Path, ...]) -> Path:
-    """Where the export of `directory`'s model with `adapters` merged in lives."""
-    return directory / "tuned" / adapters_digest(adapters)
+def onnx_path(directory: Path, digest: str = "") -> Path:
+    """Where the ONNX export of `directory`'s model lives: onnx/model.onnx, or with adapters of
+    this digest merged in, tuned/<digest>/model.onnx."""
+    return directory / "tuned" / digest / ONNX_FILE.name if digest else directory / ONNX_FILE
 
 
 def export_onnx(directory: str | Path, log=print, adapters: tuple[Path, ...] = ()) -> Path:
@@ -138,7 +145,7 @@ def export_onnx(directory: str | Path, log=print, adapters: tuple[Path, ...] = (
         raise ModelError(f"{directory}: the ONNX backend supports mean-pooled models only; use --backend torch")
     if not onnx_runtime_available():
         raise ModelError("onnxruntime is not installed; run `make setup`")
-    target = tuned_dir(directory, adapters) / ONNX_FILE.name if adapters else directory / ONNX_FILE
+    target = onnx_path(directory, adapters_digest(adapters))
     tuning = f" with {' + '.join(Path(a).name for a in adapters)}" if adapters else ""
     log(f"Exporting {directory.name}{tuning} to ONNX ({target}) …")
     try:
@@ -196,7 +203,7 @@ class Encoder:
         self.cache_dir = cache_dir
         self.cache_base = cache_root(cache_dir) / "embeddings"
         self.adapters = tuple(Path(a) for a in adapters)
-        self._digest = adapters_digest(self.adapters) if self.adapters else ""
+        self._digest = adapters_digest(self.adapters)
         self._path: str | None = None
         self._backend: str | None = None
         self._run = None  # texts -> vectors, once the model is loaded
@@ -219,8 +226,7 @@ class Encoder:
         """The backend in use; resolving it fetches the default model when it is absent."""
         if self._backend is None:
             self._path = resolve_model(self.spec, log=self.log)
-            if self.adapters and self.requested != "torch" and onnx_runtime_available() \
-                    and not (tuned_dir(Path(self._path), self.adapters) / ONNX_FILE.name).is_file():
+            if self.adapters and self.requested != "torch" and onnx_runtime_available() and not self._onnx_file().is_file():
                 export_onnx(self._path, log=self.log, adapters=self.adapters)
             exported = self._onnx_file().is_file()
             if self.requested == "onnx" and not (exported and onnx_runtime_available()):
@@ -234,8 +240,7 @@ class Encoder:
         return self.cache_base / key
 
     def _onnx_file(self) -> Path:
-        directory = Path(self._path)
-        return tuned_dir(directory, self.adapters) / ONNX_FILE.name if self.adapters else directory / ONNX_FILE
+        return onnx_path(Path(self._path), self._digest)
 
     def load(self):
         """Load the model now (encode does it on first need)."""
