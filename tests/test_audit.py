@@ -91,8 +91,29 @@ def test_partial_with_no_part_found_says_so(seed_audit):
     assert not [v for v in seed_audit.verdicts if "零项" in v.reason]
     verdict = next(v for v in seed_audit.verdicts if v.status == "partial" and len(v.clauses) > 1)
     found = Candidates(verdict.commitment, verdict.clauses, [True] * len(verdict.clauses), verdict.evidence)
-    reason = rate._parts_reason(found, [False] * len(verdict.clauses), [])
+    reason = rate._parts_reason(found, ["none"] * len(verdict.clauses), [])
     assert reason.startswith("只有相关表述（") and "未见具体内容：" in reason
+
+
+def test_partial_reason_says_which_parts_are_done_under_way_or_unseen(seed_audit):
+    """The part model's reading of each concrete clause decides what the reason names."""
+    from tracker import rate
+    from tracker.model import Candidates
+
+    verdict = next(v for v in seed_audit.verdicts if v.status == "partial" and len(v.clauses) >= 3)
+    found = Candidates(verdict.commitment, verdict.clauses[:3], [True] * 3, verdict.evidence)
+    reason = rate._parts_reason(found, ["done", "progress", "none"], [])
+    assert reason == (f"三项内容中一项已完成、一项仍在推进（{rate._shorten(verdict.clauses[1])}）；"
+                      f"未见：{rate._shorten(verdict.clauses[2])}。")
+
+
+def test_clause_features_are_one_row_per_clause(seed_audit):
+    from tracker import rate
+    from tracker.model import Candidates
+
+    verdict = next(v for v in seed_audit.verdicts if len(v.clauses) > 1)
+    found = Candidates(verdict.commitment, verdict.clauses, [True] * len(verdict.clauses), verdict.evidence)
+    assert rate.clause_features(found).shape == (len(verdict.clauses), len(rate.CLAUSE_FEATURES))
 
 
 def test_a_completion_word_after_a_negation_is_no_completion():

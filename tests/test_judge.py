@@ -52,7 +52,7 @@ def test_shipped_judges_fit_this_version():
     paths = sorted(DEFAULT_JUDGE.parent.glob(f"*{JUDGE_SUFFIX}"))
     assert len(paths) == 6
     for path in paths:
-        judge = Judge.load(path, match.PAIR_FEATURES, rate.STATUS_FEATURES)
+        judge = Judge.load(path, match.PAIR_FEATURES, rate.CLAUSE_FEATURES, rate.STATUS_FEATURES)
         assert judge.statuses == ["fulfilled", "partial", "missing"]
         assert [a.name for a in judge.adapters] == [f"{judge.name}.half-{h}.adapter.npz" for h in (0, 1)]
         if judge.name.startswith("without-"):
@@ -79,7 +79,7 @@ def test_shipped_judge_decides_framing():
         (None, "no judge file; run `make judge`"),
         (b"{}", "not a judge file (Not a gzipped file (b'{}'))"),
         (gzip.compress(b"{"), "not a judge file (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
-        (gzip.compress(b'{"format": "other"}'), "not a tracker-judge/1 file"),
+        (gzip.compress(b'{"format": "other"}'), "not a tracker-judge/2 file"),
     ],
 )
 def test_bad_judge_file_is_one_line_exit_2(tmp_path, content, message):
@@ -100,4 +100,4 @@ def test_judge_trained_on_other_features_is_refused(tmp_path):
     path = tmp_path / "stale.json.gz"
     path.write_bytes(gzip.compress(json.dumps(data).encode()))
     with pytest.raises(ModelError, match="trained on other features than this version computes"):
-        Judge.load(path, match.PAIR_FEATURES, rate.STATUS_FEATURES)
+        Judge.load(path, match.PAIR_FEATURES, rate.CLAUSE_FEATURES, rate.STATUS_FEATURES)

@@ -2,7 +2,9 @@
 
   evidence(pair features) -> P(this statement reports on this clause of the commitment: the same
       named project, programme, figure or action, not merely the same topic)
-  status(commitment features) -> P(fulfilled), P(partial), P(missing)
+  parts(clause features) -> P(done), P(progress), P(none) of each clause: the readers' verdict on
+      a commitment's concrete parts, the way they decide between fulfilled and partial
+  status(commitment features, the parts' reading among them) -> P(fulfilled), P(partial), P(missing)
   concrete(clauses) -> is each clause a checkable part, not framing (purpose, slogan)?
   aside(sentences) -> P(readers would call this plan sentence no commitment at all: a topic lead,
       a call on other bodies, a look back)
@@ -10,12 +12,12 @@ and, beside them, the encoder the judge's features were computed with (`adapters
 on m3e-small tuned on either half of the judge's pairs, tracker/learn/tune.py): the audit encodes
 with their mean merged in.
 
-The first two are gradient-boosted tree ensembles, the last two logistic models on character 1–2
+The first three are gradient-boosted tree ensembles, the last two logistic models on character 1–2
 grams; all are trained on the labelled report pairs under data/ by
 `python -m tracker.learn.train` (training code lives apart from the audit path), stored as a small
 gzipped JSON file of trees (models/judge/) and evaluated here with numpy alone, so an audit needs
 neither scikit-learn nor torch. The features are computed by the match and rate stages
-(match.PAIR_FEATURES, rate.STATUS_FEATURES); a judge file names the features it was trained on and
+(match.PAIR_FEATURES, rate.CLAUSE_FEATURES, rate.STATUS_FEATURES); a judge file names the features it was trained on and
 is refused when they differ.
 """
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 
 from .errors import ModelError
 
-JUDGE_FORMAT = "tracker-judge/1"
+JUDGE_FORMAT = "tracker-judge/2"  # 2: with the part model
 DEFAULT_JUDGE = Path(__file__).resolve().parent.parent / "models" / "judge" / "judge.json.gz"
 JUDGE_SUFFIX = ".json.gz"
 
@@ -105,6 +107,7 @@ class Judge:
         self.name = name
         self.trained_on: list[str] = data.get("trained_on", [])
         self.evidence_model = TreeEnsemble(data["evidence"])
+        self.parts_model = TreeEnsemble(data["parts"])
         self.status_model = TreeEnsemble(data["status"])
         self.statuses: list[str] = data["status"]["classes"]
         self.framing_model = NgramModel(data["framing"])
@@ -113,7 +116,7 @@ class Judge:
 
     @classmethod
     def load(cls, path: str | Path | None = None, pair_features: tuple[str, ...] = (),
-             status_features: tuple[str, ...] = ()) -> "Judge":
+             clause_features: tuple[str, ...] = (), status_features: tuple[str, ...] = ()) -> "Judge":
         path = Path(path) if path else DEFAULT_JUDGE
         try:
             data = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
@@ -128,7 +131,8 @@ class Judge:
         for adapter in judge.adapters:
             if not adapter.is_file():
                 raise ModelError(f"{path}: its encoder adapter {adapter} is missing; run `make adapters`")
-        for model, expected in ((judge.evidence_model, pair_features), (judge.status_model, status_features)):
+        for model, expected in ((judge.evidence_model, pair_features), (judge.parts_model, clause_features),
+                                (judge.status_model, status_features)):
             if expected and list(expected) != model.features:
                 raise ModelError(f"{path}: trained on other features than this version computes; run `make judge`")
         return judge
@@ -146,6 +150,10 @@ class Judge:
         if self.aside_model is None or not sentences:
             return np.zeros(len(sentences))
         return self.aside_model.probabilities(sentences)
+
+    def parts(self, features: np.ndarray) -> np.ndarray:
+        """P of each part status (rate.PART_STATUSES), one row per clause."""
+        return self.parts_model.probabilities(np.atleast_2d(features))
 
     def status(self, features: np.ndarray) -> np.ndarray:
         """P of each status (columns in the order of `statuses`), one row per commitment."""

@@ -26,7 +26,10 @@ QUOTED = re.compile(r"[“《]([^”》]{2,30})[”》]")
 # the statement's term mass found in the clause (a statement about much else is weaker evidence).
 # plain_cosine: the cosine under m3e-small as it ships, beside the judge's tuned encoder (`cosine`):
 # the two disagree where tuning learned a paraphrase, or where it drifted to the topic.
-SIGNALS = tuple(params.WEIGHTS) + ("cosine", "rare_cover", "reverse", "plain_cosine")
+# whole_cosine: the tuned cosine of the whole commitment and the whole statement (each the mean of its
+# clauses' vectors), the gist an abstract commitment (稳定现有就业) shares with a report of what was
+# done, which no single clause carries.
+SIGNALS = tuple(params.WEIGHTS) + ("cosine", "rare_cover", "reverse", "plain_cosine", "whole_cosine")
 CONNECTIVES = re.compile(r"^(?:并|和|及|同时|进一步|切实|积极|大力|全面|持续|不断|着力|努力|加快|坚持|深入)+")
 
 
@@ -146,8 +149,11 @@ def signals(commitments: list[Item], statements: list[Item], encode, plain_encod
         empty = {name: np.zeros(shape) for name in SIGNALS}
         return SignalMatrix(owners, clauses, empty)
 
-    similarity = _similarity(encode, clauses, statement_clauses)
+    vectors = encode(clauses + statement_clauses)
+    similarity = vectors[:len(clauses)] @ vectors[len(clauses):].T
     plain = similarity if plain_encode in (None, encode) else _similarity(plain_encode, clauses, statement_clauses)
+    whole = _mean_vectors(vectors[:len(clauses)], owners, len(commitments)) @ _mean_vectors(
+        vectors[len(clauses):], statement_owner, len(statements)).T
     csls_clause = _csls(similarity, params.CSLS_NEIGHBOURS)
     csls, cosine, plain_cosine = (np.full(shape, -1.0) for _ in range(3))
     for column, owner in enumerate(statement_owner):
@@ -182,7 +188,14 @@ def signals(commitments: list[Item], statements: list[Item], encode, plain_encod
                           dtype=np.float32) / 100.0
     return SignalMatrix(owners, clauses, {"csls": csls, "terms": terms, "rare": rare, "fuzzy": fuzzy.astype(np.float64),
                                           "cosine": cosine, "rare_cover": rare_cover, "reverse": reverse,
-                                          "plain_cosine": plain_cosine})
+                                          "plain_cosine": plain_cosine, "whole_cosine": whole[owners]})
+
+
+def _mean_vectors(vectors: np.ndarray, owners: list[int], count: int) -> np.ndarray:
+    """Each sentence's gist: the normalised mean of its clauses' vectors (no second encoding pass)."""
+    total = np.zeros((count, vectors.shape[1]))
+    np.add.at(total, owners, vectors)
+    return total / np.maximum(np.linalg.norm(total, axis=1, keepdims=True), 1e-12)
 
 
 def _similarity(encode, clauses: list[str], statement_clauses: list[str]) -> np.ndarray:
@@ -323,8 +336,8 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
                probabilities: list[np.ndarray], concrete: list[bool],
                repeated: list[Evidence | None] | None = None) -> list[Candidates]:
     """Per commitment: the statements the judge read with its P(evidence) for each clause, the
-    listed evidence (strongest first, P at least params.LIST_THRESHOLD), the clauses each covers,
-    the commitment-level signal features, and its repeat in the next plan (see `repeats`).
+    listed evidence (strongest first, P at least params.LIST_THRESHOLD), the commitment-level
+    signal features, and its repeat in the next plan (see `repeats`).
     `probabilities[i]` is the judge's P(evidence) for the rows of `blocks[i]` (see pair_blocks);
     `concrete[row]` says whether the judge reads clause `row` as a checkable part, not framing."""
     logits = matrix.logits()
@@ -347,7 +360,6 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
                 statement=statements[column],
                 score=float(probability[:, k].max()),
                 signals={name: float(matrix.signals[name][best_row, column]) for name in params.WEIGHTS},
-                clauses=[c for c in range(len(rows)) if probability[c, k] >= params.COVER_THRESHOLD],
             ))
         result.append(Candidates(item, [matrix.clauses[r] for r in rows], [concrete[r] for r in rows],
                                  evidence, commitment_features(rows_of.get(index, []), logits, matrix),

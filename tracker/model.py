@@ -166,7 +166,6 @@ class Evidence:
     statement: Item
     score: float  # fused score, the ranking key
     signals: dict[str, float]  # each signal's score
-    clauses: list[int] = field(default_factory=list)  # indices of the commitment's clauses it covers
 
 
 @dataclass

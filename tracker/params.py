@@ -16,8 +16,9 @@ Signals for a (commitment clause, statement) pair, all in [0, 1] or close to it:
   rare     the largest IDF of an n-gram (3+ chars) the two share, scaled to [0, 1]: one shared
            proper name (花果山, 星之光, 锦绣传奇) is strong evidence by itself.
   fuzzy    rapidfuzz partial_ratio of clause and statement on characters, / 100.
-The judge also reads raw cosine and two more n-gram shares (match.SIGNALS), the ranks and gaps of
-the fused score, and shared runs of characters, figures and quoted names (match.PAIR_FEATURES).
+The judge also reads raw cosine, the plain model's cosine, the whole sentences' cosine and two more
+n-gram shares (match.SIGNALS), the ranks and gaps of the fused score, shared runs of characters,
+figures and quoted names (match.PAIR_FEATURES).
 """
 
 CSLS_NEIGHBOURS = 5  # k for the CSLS neighbourhood
@@ -46,8 +47,8 @@ TARGET_EVIDENCE = 0.2
 # 0.470 / 0.463, evidence P@1 0.921 / 0.923 / 0.932 / 0.937; 0.35 ties on kappa and lists better
 # first evidence. (Before the tuned encoder: 0.25 / 0.35 / 0.5 gave 0.450 / 0.445 / 0.440.)
 LIST_THRESHOLD = 0.35
-# A clause counts as covered by a listed statement whose P(evidence) for it reaches this (0.4 and
-# 0.7 gave 0.450 and 0.448).
+# A clause counts as covered by a statement whose P(evidence) for it reaches this (features of the
+# status and part models; 0.4 and 0.7 gave 0.450 and 0.448).
 COVER_THRESHOLD = 0.4
 SENTENCE_EVIDENCE_LIMIT = 5
 SUPPORT_LOGIT = 2.0  # a statement at or above this fused logit counts as support (feature "support")

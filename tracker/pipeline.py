@@ -32,7 +32,7 @@ def check_pair(plan: Extraction, execution: Extraction) -> int:
 
 
 def load_judge(options: Options) -> Judge:
-    return Judge.load(options.judge, match.PAIR_FEATURES, rate.STATUS_FEATURES)
+    return Judge.load(options.judge, match.PAIR_FEATURES, rate.CLAUSE_FEATURES, rate.STATUS_FEATURES)
 
 
 def audit_pair(plan: Extraction, execution: Extraction, options: Options, encoder: Encoder, judge: Judge) -> Audit:

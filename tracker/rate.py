@@ -9,7 +9,8 @@
 - evidence that admits a miss (a "shortfall" sentence: "节能减排、物价调控目标没有完成") is partial;
 - completion promised (完成/建成/出台…) but only progress reported (推进/启动…) is partial;
 - otherwise the judge's status model decides fulfilled or partial; the reason names the concrete
-  clauses (the judge's reading: not purpose or slogan) that have no evidence.
+  clauses (the judge's reading: not purpose or slogan) that its part model reads as only under way
+  or not reported, as readers split a commitment into its parts.
 """
 from __future__ import annotations
 
@@ -115,6 +116,59 @@ def check_targets(item: Item, statements: list[Item]) -> list[TargetCheck]:
     return checks
 
 
+# The readers' verdict on one concrete part of a commitment, which the judge's part model predicts
+# per clause: reported done (or met), reported under way, or not reported.
+PART_STATUSES = ("done", "progress", "none")
+# What the part model reads of one clause (see clause_features).
+CLAUSE_FEATURES = (
+    "p_best", "p_second", "p_share", "covering", "done_best", "progress_best", "shortfall_best", "done_share",
+    "promised", "figure", "concrete", "chars", "clauses", "position", "item_best", "item_done",
+)
+
+
+def _probability(candidates: Candidates) -> np.ndarray:
+    """P(evidence) per (clause, statement read); a row of zeros when the judge read nothing."""
+    probability = candidates.probability
+    if probability is None or probability.size == 0:
+        return np.zeros((max(len(candidates.clauses), 1), 1))
+    return probability
+
+
+def _done_share(read: list[Item], weights: np.ndarray) -> float:
+    """The P(evidence)-weighted share of statements with a completion cue, over those at TARGET_EVIDENCE."""
+    kept = [(s, p) for s, p in zip(read, weights) if p >= params.TARGET_EVIDENCE]
+    total = sum(p for _, p in kept)
+    return float(sum(p for s, p in kept if DONE.search(s.sentence.norm)) / total) if total else 0.0
+
+
+def clause_features(candidates: Candidates) -> np.ndarray:
+    """Per clause (one row each): how strongly which statement speaks to it and whether that
+    statement reports it done, under way or admitted missed; what the clause promises; and the
+    commitment around it. Readers rate each concrete part this way, then the commitment."""
+    probability = _probability(candidates)
+    read = candidates.read[: probability.shape[1]]
+    cues = [(bool(DONE.search(s.sentence.norm)), bool(PROGRESS_ONLY.search(s.sentence.norm)), s.sentence.kind == "shortfall")
+            for s in read]
+    statement_best = probability.max(axis=0)
+    item_best = float(statement_best.max())
+    item_done = _done_share(read, statement_best)
+    clauses = candidates.clauses or [candidates.commitment.sentence.norm]
+    concrete = candidates.concrete or [True] * len(clauses)
+    rows = []
+    for index, (clause, row) in enumerate(zip(clauses, probability)):
+        order = np.argsort(-row, kind="stable")
+        best = row[order[0]]
+        done, progress, shortfall = cues[order[0]] if read else (False, False, False)
+        rows.append((
+            best, row[order[1]] if len(row) > 1 else 0.0, best / item_best if item_best else 0.0,
+            math.log1p(int((row >= params.COVER_THRESHOLD).sum())),
+            float(done), float(progress and not done), float(shortfall), _done_share(read, row),
+            float(bool(COMPLETION.search(clause))), float(bool(re.search(r"\d", clause))), float(concrete[index]),
+            math.log1p(len(clause)), math.log(len(clauses)), index / max(len(clauses) - 1, 1), item_best, item_done,
+        ))
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CLAUSE_FEATURES))
+
+
 # What the judge's status model reads of one commitment (see status_features).
 STATUS_FEATURES = (
     "p_best", "p_second", "evidence_count", "clause_mean", "clause_min", "concrete_min", "covered_share",
@@ -122,25 +176,21 @@ STATUS_FEATURES = (
     "target", "targets", "target_met", "target_unmet", "target_unreported",
     "clauses", "concrete_share", "chars",
     "csls", "terms", "rare", "fused", "signal_clause_mean", "signal_clause_min", "support",
+    "parts_done_mean", "parts_none_mean", "parts_done_min", "parts_none_max", "parts_all_done", "parts_all_none",
 )
 
 
-def status_features(candidates: Candidates) -> np.ndarray:
+def status_features(candidates: Candidates, parts: np.ndarray) -> np.ndarray:
     """How strongly and how evenly the judge found evidence for the commitment's clauses, whether
-    that evidence reports things done, and how its figures compare with the targets."""
+    that evidence reports things done, how its figures compare with the targets, and what the part
+    model reads of its concrete clauses (`parts`: P of each PART_STATUSES per clause)."""
     item = candidates.commitment
-    probability = candidates.probability
-    if probability is None or probability.size == 0:
-        probability = np.zeros((max(len(candidates.clauses), 1), 1))
+    probability = _probability(candidates)
     statement_best = probability.max(axis=0)
     clause_best = probability.max(axis=1)
     concrete = np.asarray(candidates.concrete or [True] * len(clause_best), dtype=bool)
     read = candidates.read[: len(statement_best)]
-    kept = [(s, p) for s, p in zip(read, statement_best) if p >= params.TARGET_EVIDENCE]
-    plausible = [s for s, _ in kept]
-    checks = check_targets(item, plausible)
-    weights = np.asarray([p for _, p in kept])
-    done = np.asarray([bool(DONE.search(s.sentence.norm)) for s in plausible], dtype=float)
+    checks = check_targets(item, [s for s, p in zip(read, statement_best) if p >= params.TARGET_EVIDENCE])
     best_text = read[0].sentence.norm if read else ""
     signals = candidates.features
     return np.array([
@@ -149,14 +199,24 @@ def status_features(candidates: Candidates) -> np.ndarray:
         clause_best.mean(), clause_best.min(), clause_best[concrete].min() if concrete.any() else clause_best.min(),
         float((clause_best >= params.COVER_THRESHOLD).mean()),
         float(bool(DONE.search(best_text))), float(bool(PROGRESS_ONLY.search(best_text))),
-        float((weights * done).sum() / weights.sum()) if len(weights) else 0.0,
+        _done_share(read, statement_best),
         float(bool(COMPLETION.search(item.sentence.norm))),
         float(item.target), len(checks),
         sum(c.met is True for c in checks), sum(c.met is False for c in checks), sum(c.met is None for c in checks),
         math.log(max(len(clause_best), 1)), float(concrete.mean()), math.log1p(len(item.sentence.norm)),
         *(signals.get(name, 0.0) for name in ("csls", "terms", "rare", "fused")),
         signals.get("clause_mean", 0.0), signals.get("clause_min", 0.0), signals.get("support", 0.0),
+        *_parts_summary(parts, concrete[: len(parts)]),
     ], dtype=np.float64)
+
+
+def _parts_summary(parts: np.ndarray, concrete: np.ndarray) -> tuple[float, ...]:
+    """Over the concrete clauses (all when none is): mean P(done), mean P(none), the weakest done,
+    the strongest none, and P that all are done / none were the clauses independent."""
+    chosen = parts[concrete] if concrete.any() else parts
+    done, none = chosen[:, PART_STATUSES.index("done")], chosen[:, PART_STATUSES.index("none")]
+    return (float(done.mean()), float(none.mean()), float(done.min()), float(none.max()),
+            float(np.prod(done)), float(np.prod(none)))
 
 
 def _figure(quantity: Quantity) -> str:
@@ -174,41 +234,53 @@ def _listing(clauses: list[str]) -> str:
     return "、".join(_shorten(c) for c in clauses[:2]) + ("等" if len(clauses) > 2 else "")
 
 
-def _parts_reason(candidates: Candidates, covered: list[bool], targets: list[TargetCheck]) -> str:
-    """Which concrete clauses (all clauses when none is concrete) have no evidence, after the
-    targets that were met (a met figure is worth saying even when the rest falls short)."""
+def _parts_reason(candidates: Candidates, readings: list[str], targets: list[TargetCheck]) -> str:
+    """What the part model reads of the concrete clauses (all clauses when none is concrete): how
+    many are reported done, which are only under way, which are not seen; after the targets that
+    were met (a met figure is worth saying even when the rest falls short)."""
     met = "".join(f"目标{_figure(c.target)}，实际{_figure(c.actual)}；" for c in targets if c.met)
-    concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(covered)))
-    missing = [candidates.clauses[i] for i in concrete if not covered[i]]
-    if not missing:
+    concrete = [i for i, flag in enumerate(candidates.concrete) if flag] or list(range(len(readings)))
+    missing = [candidates.clauses[i] for i in concrete if readings[i] == "none"]
+    under_way = [candidates.clauses[i] for i in concrete if readings[i] == "progress"]
+    if not missing and not under_way:
         return f"{met}有相关下文，但未报告全部完成：{_shorten(candidates.evidence[0].statement.text, 40)}"
     if len(missing) == len(concrete):
         return (f"{met}只有相关表述（{_shorten(candidates.evidence[0].statement.text, 24)}），"
                 f"未见具体内容：{_listing(missing)}。")
-    return (f"{met}{_count_word(len(concrete))}项内容中{_count_word(len(concrete) - len(missing))}项有下文；"
-            f"未见：{_listing(missing)}。")
+    done = len(concrete) - len(missing) - len(under_way)
+    said = [f"{_count_word(done)}项已完成"] if done else []
+    said += [f"{_count_word(len(under_way))}项仍在推进（{_listing(under_way)}）"] if under_way else []
+    unseen = f"；未见：{_listing(missing)}" if missing else ""
+    return f"{met}{_count_word(len(concrete))}项内容中{'、'.join(said)}{unseen}。"
+
+
+def read_parts(clause_rows: list[np.ndarray], parts) -> list[np.ndarray]:
+    """`parts(features) -> P of each part status` over every commitment's clause rows in one call,
+    split back per commitment."""
+    return np.split(parts(np.vstack(clause_rows)), np.cumsum([len(rows) for rows in clause_rows])[:-1])
 
 
 def rate_all(found: list[Candidates], judge) -> list[Verdict]:
     """Every commitment of a pair: the judge's status model in one pass, then `rate`."""
     if not found:
         return []
-    chances = judge.status(np.vstack([status_features(candidates) for candidates in found]))
-    verdicts = [rate(candidates, dict(zip(judge.statuses, row))) for candidates, row in zip(found, chances.tolist())]
+    parts = read_parts([clause_features(candidates) for candidates in found], judge.parts)
+    chances = judge.status(np.vstack([status_features(c, p) for c, p in zip(found, parts)]))
+    verdicts = [rate(candidates, dict(zip(judge.statuses, row)), reading)
+                for candidates, row, reading in zip(found, chances.tolist(), parts)]
     for verdict, aside in zip(verdicts, judge.aside([c.commitment.sentence.norm for c in found]).tolist()):
         verdict.aside = aside
     return verdicts
 
 
-def rate(candidates: Candidates, chances: dict[str, float]) -> Verdict:
+def rate(candidates: Candidates, chances: dict[str, float], parts: np.ndarray) -> Verdict:
     """Targets by rule; otherwise the judge's status model (`chances`: P of each status), then the
-    completion check."""
+    completion check. `parts` (P of each PART_STATUSES per clause) says which clauses count as
+    reported (`covered`) and which the reason names."""
     item = candidates.commitment
     clauses = candidates.clauses
-    covered = [False] * len(clauses)
-    for found in candidates.evidence:
-        for index in found.clauses:
-            covered[index] = True
+    readings = [PART_STATUSES[int(np.argmax(row))] for row in parts[: len(clauses)]]
+    covered = [reading != "none" for reading in readings]
     targets = check_targets(item, [found.statement for found in candidates.evidence])
     addressed = 1.0 - chances["missing"]
     complete = chances["fulfilled"] / max(addressed, 1e-9)  # P(fulfilled | addressed)
@@ -243,4 +315,4 @@ def rate(candidates: Candidates, chances: dict[str, float]) -> Verdict:
     if complete >= params.COMPLETE_PROBABILITY:
         return verdict("fulfilled", addressed * complete,
                        f"各项内容均有下文：{_shorten(candidates.evidence[0].statement.text, 40)}")
-    return verdict("partial", addressed * (1 - complete), _parts_reason(candidates, covered, targets))
+    return verdict("partial", addressed * (1 - complete), _parts_reason(candidates, readings, targets))

@@ -1,4 +1,4 @@
-"""Train the judge (evidence, status, framing and aside models) on labelled report pairs and write the
+"""Train the judge (evidence, part, status, framing and aside models) on labelled report pairs and write the
 judge files: judge.json.gz on every pair, without-<fold>.json.gz for each fold of FOLDS.
 
     python -m tracker.learn.train [--out models/judge] [--reviewed data/reviewed]
@@ -41,6 +41,8 @@ EVIDENCE_MODEL = dict(max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_s
 STATUS_MODEL = dict(max_iter=100, learning_rate=0.05, max_depth=3, min_samples_leaf=50, l2_regularization=5.0,
                     early_stopping=False, max_features=0.7)
 STATUS_BAG = 5
+# The part model: one boosted model with the status model's settings, reading every feature.
+PARTS_MODEL = {key: value for key, value in STATUS_MODEL.items() if key != "max_features"}
 INNER_FOLDS = 4
 NGRAM_SIZES = (1, 2)  # character n-grams of the framing and aside models
 DIGITS = 6
@@ -152,39 +154,66 @@ def fit_ngrams(texts: list[str], labels: np.ndarray) -> dict:
             "weights": dict(sorted(weights.items()))}
 
 
-def status_rows(pair: features.PairData, evidence_model, framing: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Status features of the pair's rated commitments, computed from `evidence_model`'s
-    probabilities and `framing`'s reading of the clauses exactly as an audit computes them, and
-    their labels."""
+def audit_candidates(pair: features.PairData, evidence_model, framing: dict) -> list:
+    """The pair's candidates under `evidence_model` and `framing`, exactly as an audit computes them."""
     evidence = match.score_blocks(pair.blocks, evidence_model.probabilities)
     concrete = checkable(NgramModel(framing), pair.matrix.clauses)
-    found = match.candidates(pair.labelled.plan.commitments, pair.labelled.execution.statements, pair.matrix,
-                             pair.blocks, evidence, concrete)
-    indices = sorted(pair.units)
-    x = np.array([rate.status_features(found[i]) for i in indices]).reshape(len(indices), len(rate.STATUS_FEATURES))
-    return x, np.array([STATUSES.index(pair.units[i].status) for i in indices])
+    return match.candidates(pair.labelled.plan.commitments, pair.labelled.execution.statements, pair.matrix,
+                            pair.blocks, evidence, concrete)
 
 
-def fit_status(data: list[features.PairData]) -> Bag:
-    """The status model learns from evidence probabilities of a model that did not see the pair
-    (stacking: inner folds over the training pairs), as it will meet them in an audit."""
-    groups = [data[i::INNER_FOLDS] for i in range(INNER_FOLDS)]
+def clause_rows(pair: features.PairData, found: list) -> tuple[list[np.ndarray], np.ndarray]:
+    """Clause features of the pair's rated commitments (one array each) and the readers' verdict on
+    the parts each clause overlaps (rate.PART_STATUSES; -1 for framing, which the part model does
+    not learn)."""
     x, y = [], []
+    for index in sorted(pair.units):
+        rows = rate.clause_features(found[index])
+        x.append(rows)
+        statuses = [features.clause_status(pair.units[index], parts) for parts in pair.clause_parts[index]]
+        labels = [rate.PART_STATUSES.index(s) if s in rate.PART_STATUSES else -1 for s in statuses]
+        y += (labels + [-1] * len(rows))[: len(rows)]
+    return x, np.asarray(y)
+
+
+def fit_parts(rows: list[tuple[list[np.ndarray], np.ndarray]]) -> Bag:
+    """The part model on clause rows (clause_rows of several pairs), framing left out."""
+    x, y = np.vstack([a for r in rows for a in r[0]]), np.concatenate([r[1] for r in rows])
+    return Bag(PARTS_MODEL, x[y >= 0], y[y >= 0])
+
+
+def fit_status(data: list[features.PairData]) -> tuple[Bag, Bag]:
+    """The part and status models, stacked: each learns from the probabilities of models that did
+    not see the pair (inner folds over the training pairs), as it will meet them in an audit. The
+    evidence model of the other inner folds gives the clause features; the part model of the other
+    inner folds (trained on their out-of-fold clause features) gives the status features."""
+    groups = [data[i::INNER_FOLDS] for i in range(INNER_FOLDS)]
+    found, clauses = {}, {}
     for group in groups:
         rest = [p for p in data if p not in group]
         inner, framing = fit_evidence(rest), fit_framing(rest)
         for pair in group:
-            rows, labels = status_rows(pair, inner, framing)
-            x.append(rows)
-            y.append(labels)
-    return Bag(STATUS_MODEL, np.vstack(x), np.concatenate(y), STATUS_BAG)
+            found[pair.name] = audit_candidates(pair, inner, framing)
+            clauses[pair.name] = clause_rows(pair, found[pair.name])
+    x, y = [], []
+    for group in groups:
+        parts = fit_parts([clauses[p.name] for p in data if p not in group])
+        for pair in group:
+            indices = sorted(pair.units)
+            read = rate.read_parts(clauses[pair.name][0], parts.probabilities)
+            x.append(np.array([rate.status_features(found[pair.name][i], p) for i, p in zip(indices, read)]
+                              ).reshape(len(indices), len(rate.STATUS_FEATURES)))
+            y.append(np.array([STATUSES.index(pair.units[i].status) for i in indices]))
+    parts = fit_parts(list(clauses.values()))
+    return parts, Bag(STATUS_MODEL, np.vstack(x), np.concatenate(y), STATUS_BAG)
 
 
 def train(data: list[features.PairData]) -> dict:
-    status = export(fit_status(data), rate.STATUS_FEATURES)
-    status["classes"] = list(STATUSES)
+    parts_bag, status_bag = fit_status(data)
+    parts, status = export(parts_bag, rate.CLAUSE_FEATURES), export(status_bag, rate.STATUS_FEATURES)
+    parts["classes"], status["classes"] = list(rate.PART_STATUSES), list(STATUSES)
     return {"format": JUDGE_FORMAT, "trained_on": sorted(p.name for p in data),
-            "evidence": export(fit_evidence(data), match.PAIR_FEATURES), "status": status,
+            "evidence": export(fit_evidence(data), match.PAIR_FEATURES), "parts": parts, "status": status,
             "framing": fit_framing(data), "aside": fit_aside(data)}
 
 
