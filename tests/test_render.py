@@ -109,6 +109,21 @@ def test_maybe_not_a_commitment_is_marked_not_hidden(seed_audit):
     assert "可能不是承诺" not in markdown.render(audit, "zh")
 
 
+def test_json_gives_the_part_models_reading_of_each_clause(seed_audit):
+    """Done, under way or not reported per clause; nothing reported for a missing commitment, and
+    the reason of a partial one names the clauses read as under way."""
+    commitments = jsonout.audit_document(seed_audit)["commitments"]
+    clauses = [c for commitment in commitments for c in commitment["clauses"]]
+    assert {c["reading"] for c in clauses} <= {"done", "progress", "none"}
+    assert all(c["evidenced"] == (c["reading"] != "none") for c in clauses)
+    assert all(c["reading"] == "none" for commitment in commitments if commitment["status"] == "missing"
+               for c in commitment["clauses"])
+    under_way = [(commitment, c) for commitment in commitments if commitment["status"] == "partial"
+                 for c in commitment["clauses"] if c["reading"] == "progress"]
+    assert under_way
+    assert any("仍在推进（" in commitment["reason"] for commitment, _ in under_way)
+
+
 def test_english_report(seed_audit):
     text = markdown.render(seed_audit, "en")
     assert text.startswith("# Follow-up of the 2022 plan's commitments")

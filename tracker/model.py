@@ -208,7 +208,7 @@ class Verdict:
     reason: str
     evidence: list[Evidence]
     clauses: list[str]
-    covered: list[bool]
+    readings: list[str]  # per clause, the judge's part model: done | progress | none (all none when missing)
     targets: list[TargetCheck] = field(default_factory=list)
     repeat: Evidence | None = None  # carried over: the next plan promises it again
     review: Review | None = None  # a reviewer's verdict, which decides
@@ -223,6 +223,11 @@ class Verdict:
     def flagged_aside(self) -> bool:
         """Shown as maybe no commitment: the judge thinks so and no reviewer has ruled on it yet."""
         return self.likely_aside and self.review is None
+
+    @property
+    def covered(self) -> list[bool]:
+        """Which clauses are reported at all, done or under way."""
+        return [reading != "none" for reading in self.readings]
 
     @property
     def carried_over(self) -> bool:

@@ -275,12 +275,11 @@ def rate_all(found: list[Candidates], judge) -> list[Verdict]:
 
 def rate(candidates: Candidates, chances: dict[str, float], parts: np.ndarray) -> Verdict:
     """Targets by rule; otherwise the judge's status model (`chances`: P of each status), then the
-    completion check. `parts` (P of each PART_STATUSES per clause) says which clauses count as
-    reported (`covered`) and which the reason names."""
+    completion check. `parts` (P of each PART_STATUSES per clause) gives each clause's reading
+    (done, under way, not reported), which the verdict keeps and the reason names."""
     item = candidates.commitment
     clauses = candidates.clauses
     readings = [PART_STATUSES[int(np.argmax(row))] for row in parts[: len(clauses)]]
-    covered = [reading != "none" for reading in readings]
     targets = check_targets(item, [found.statement for found in candidates.evidence])
     addressed = 1.0 - chances["missing"]
     complete = chances["fulfilled"] / max(addressed, 1e-9)  # P(fulfilled | addressed)
@@ -290,7 +289,7 @@ def rate(candidates: Candidates, chances: dict[str, float], parts: np.ndarray) -
 
     def verdict(status: str, confidence: float, reason: str) -> Verdict:
         evidence = [] if status == "missing" else candidates.evidence
-        return Verdict(item, status, confidence, reason, evidence, clauses, covered if evidence else [False] * len(clauses),
+        return Verdict(item, status, confidence, reason, evidence, clauses, readings if evidence else ["none"] * len(clauses),
                        targets, candidates.repeat)
 
     if not candidates.evidence or (chances["missing"] >= params.MISSING_PROBABILITY and not reported):

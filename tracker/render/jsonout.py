@@ -81,7 +81,7 @@ def audit_document(audit: Audit) -> dict:
                 "chapter": verdict.repeat.statement.chapter,
                 "location": location_json(verdict.repeat.statement.sentence),
             } if verdict.repeat else None,
-            "clauses": [{"text": c, "evidenced": bool(ok)} for c, ok in zip(verdict.clauses, verdict.covered)],
+            "clauses": [{"text": c, "evidenced": r != "none", "reading": r} for c, r in zip(verdict.clauses, verdict.readings)],
             "targets": [
                 {
                     "target": quantity_json(check.target),
