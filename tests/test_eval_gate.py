@@ -19,7 +19,10 @@ plain cosine kept as a feature, LIST_THRESHOLD 0.35) gave seed 0.483 (P@1 0.919)
 (P@1 0.947), mean 0.477; the floors rose with it. The part model (each clause read done, under way
 or not reported, as readers rate a commitment's parts) and the whole sentences' cosine gave seed
 0.464 (P@1 0.946, missing-F1 0.785), national 0.567 (P@1 0.949), mean 0.483 (training pairs 0.470
--> 0.479): the seed's missing-F1 and P@1 floors and the mean's rose.
+-> 0.479); with it a lower listing threshold won on the training pairs (LIST_THRESHOLD 0.35 -> 0.25:
+0.482 -> 0.493), giving seed 0.483 (P@1 0.923, missing-F1 0.789), national 0.584 (P@1 0.939), mean
+0.496 (training pairs 0.491). The seed's missing-F1 and P@1 floors, the national kappa floor and
+the mean's rose.
 """
 import pytest
 
@@ -34,8 +37,8 @@ from .conftest import GOLD_NATIONAL, GOLD_SEED, need
 
 SEED_FLOORS = {"kappa": 0.44, "missing_f1": 0.76, "precision_at_1": 0.92, "coverage": 1.0, "carried_accuracy": 0.70}
 # The second genre, so that a change fitted to the seed cannot pass by hurting the other.
-NATIONAL_FLOORS = {"kappa": 0.54, "missing_f1": 0.82, "precision_at_1": 0.92, "coverage": 0.98, "carried_accuracy": 0.80}
-MEAN_KAPPA_FLOOR = 0.47  # over all sixteen labelled pairs
+NATIONAL_FLOORS = {"kappa": 0.56, "missing_f1": 0.82, "precision_at_1": 0.92, "coverage": 0.98, "carried_accuracy": 0.80}
+MEAN_KAPPA_FLOOR = 0.48  # over all sixteen labelled pairs
 
 
 def fold_judge(pair: str) -> Judge:
