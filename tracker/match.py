@@ -149,11 +149,15 @@ def signals(commitments: list[Item], statements: list[Item], encode, plain_encod
         empty = {name: np.zeros(shape) for name in SIGNALS}
         return SignalMatrix(owners, clauses, empty)
 
-    vectors = encode(clauses + statement_clauses)
-    similarity = vectors[:len(clauses)] @ vectors[len(clauses):].T
-    plain = similarity if plain_encode in (None, encode) else _similarity(plain_encode, clauses, statement_clauses)
-    whole = _mean_vectors(vectors[:len(clauses)], owners, len(commitments)) @ _mean_vectors(
-        vectors[len(clauses):], statement_owner, len(statements)).T
+    clause_vectors, statement_vectors = _encode_sides(encode, clauses, statement_clauses)
+    similarity = clause_vectors @ statement_vectors.T
+    if plain_encode in (None, encode):
+        plain = similarity
+    else:
+        plain_clauses, plain_statements = _encode_sides(plain_encode, clauses, statement_clauses)
+        plain = plain_clauses @ plain_statements.T
+    whole = (_mean_vectors(clause_vectors, owners, len(commitments))
+             @ _mean_vectors(statement_vectors, statement_owner, len(statements)).T)
     csls_clause = _csls(similarity, params.CSLS_NEIGHBOURS)
     csls, cosine, plain_cosine = (np.full(shape, -1.0) for _ in range(3))
     for column, owner in enumerate(statement_owner):
@@ -198,9 +202,10 @@ def _mean_vectors(vectors: np.ndarray, owners: list[int], count: int) -> np.ndar
     return total / np.maximum(np.linalg.norm(total, axis=1, keepdims=True), 1e-12)
 
 
-def _similarity(encode, clauses: list[str], statement_clauses: list[str]) -> np.ndarray:
+def _encode_sides(encode, clauses: list[str], statement_clauses: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides' clause vectors from one encode call (one batch, one pass over the cache)."""
     vectors = encode(clauses + statement_clauses)
-    return vectors[:len(clauses)] @ vectors[len(clauses):].T
+    return vectors[:len(clauses)], vectors[len(clauses):]
 
 
 def commitment_features(rows: list[int], logits: np.ndarray, matrix: SignalMatrix) -> dict[str, float]:

@@ -134,11 +134,17 @@ def _probability(candidates: Candidates) -> np.ndarray:
     return probability
 
 
-def _done_share(read: list[Item], weights: np.ndarray) -> float:
-    """The P(evidence)-weighted share of statements with a completion cue, over those at TARGET_EVIDENCE."""
-    kept = [(s, p) for s, p in zip(read, weights) if p >= params.TARGET_EVIDENCE]
+def _completed(read: list[Item]) -> list[bool]:
+    """Which statements carry a completion cue (DONE)."""
+    return [bool(DONE.search(s.sentence.norm)) for s in read]
+
+
+def _done_share(done: list[bool], weights: np.ndarray) -> float:
+    """The P(evidence)-weighted share of statements with a completion cue (`done`, per statement),
+    over those at TARGET_EVIDENCE."""
+    kept = [(flag, p) for flag, p in zip(done, weights) if p >= params.TARGET_EVIDENCE]
     total = sum(p for _, p in kept)
-    return float(sum(p for s, p in kept if DONE.search(s.sentence.norm)) / total) if total else 0.0
+    return float(sum(p for flag, p in kept if flag) / total) if total else 0.0
 
 
 def clause_features(candidates: Candidates) -> np.ndarray:
@@ -147,11 +153,12 @@ def clause_features(candidates: Candidates) -> np.ndarray:
     commitment around it. Readers rate each concrete part this way, then the commitment."""
     probability = _probability(candidates)
     read = candidates.read[: probability.shape[1]]
-    cues = [(bool(DONE.search(s.sentence.norm)), bool(PROGRESS_ONLY.search(s.sentence.norm)), s.sentence.kind == "shortfall")
-            for s in read]
+    done_flags = _completed(read)
+    cues = [(done, bool(PROGRESS_ONLY.search(s.sentence.norm)), s.sentence.kind == "shortfall")
+            for done, s in zip(done_flags, read)]
     statement_best = probability.max(axis=0)
     item_best = float(statement_best.max())
-    item_done = _done_share(read, statement_best)
+    item_done = _done_share(done_flags, statement_best)
     clauses = candidates.clauses or [candidates.commitment.sentence.norm]
     concrete = candidates.concrete or [True] * len(clauses)
     rows = []
@@ -162,7 +169,7 @@ def clause_features(candidates: Candidates) -> np.ndarray:
         rows.append((
             best, row[order[1]] if len(row) > 1 else 0.0, best / item_best if item_best else 0.0,
             math.log1p(int((row >= params.COVER_THRESHOLD).sum())),
-            float(done), float(progress and not done), float(shortfall), _done_share(read, row),
+            float(done), float(progress and not done), float(shortfall), _done_share(done_flags, row),
             float(bool(COMPLETION.search(clause))), float(bool(re.search(r"\d", clause))), float(concrete[index]),
             math.log1p(len(clause)), math.log(len(clauses)), index / max(len(clauses) - 1, 1), item_best, item_done,
         ))
@@ -199,7 +206,7 @@ def status_features(candidates: Candidates, parts: np.ndarray) -> np.ndarray:
         clause_best.mean(), clause_best.min(), clause_best[concrete].min() if concrete.any() else clause_best.min(),
         float((clause_best >= params.COVER_THRESHOLD).mean()),
         float(bool(DONE.search(best_text))), float(bool(PROGRESS_ONLY.search(best_text))),
-        _done_share(read, statement_best),
+        _done_share(_completed(read), statement_best),
         float(bool(COMPLETION.search(item.sentence.norm))),
         float(item.target), len(checks),
         sum(c.met is True for c in checks), sum(c.met is False for c in checks), sum(c.met is None for c in checks),

@@ -81,7 +81,8 @@ def audit_document(audit: Audit) -> dict:
                 "chapter": verdict.repeat.statement.chapter,
                 "location": location_json(verdict.repeat.statement.sentence),
             } if verdict.repeat else None,
-            "clauses": [{"text": c, "evidenced": r != "none", "reading": r} for c, r in zip(verdict.clauses, verdict.readings)],
+            "clauses": [{"text": c, "evidenced": ok, "reading": r}
+                        for c, ok, r in zip(verdict.clauses, verdict.covered, verdict.readings)],
             "targets": [
                 {
                     "target": quantity_json(check.target),
