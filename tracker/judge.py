@@ -103,7 +103,7 @@ class Judge:
     """The three learned decisions of one judge file; `name` says which training run it is
     (reports and eval show it). Made by `load`, which checks the file."""
 
-    def __init__(self, data: dict, name: str = "judge"):
+    def __init__(self, data: dict, name: str = "judge", folder: Path = Path(".")):
         self.name = name
         self.trained_on: list[str] = data.get("trained_on", [])
         self.evidence_model = TreeEnsemble(data["evidence"])
@@ -112,7 +112,8 @@ class Judge:
         self.statuses: list[str] = data["status"]["classes"]
         self.framing_model = NgramModel(data["framing"])
         self.aside_model = NgramModel(data["aside"]) if "aside" in data else None
-        self.adapters: tuple[Path, ...] = ()  # the encoder adapters the judge was trained with
+        # the encoder adapters the judge was trained with, named relative to the judge file's folder
+        self.adapters: tuple[Path, ...] = tuple(folder / file for file in data.get("adapters", []))
 
     @classmethod
     def load(cls, path: str | Path | None = None, pair_features: tuple[str, ...] = (),
@@ -126,8 +127,7 @@ class Judge:
             raise ModelError(f"{path}: not a judge file ({error})") from None
         if not isinstance(data, dict) or data.get("format") != JUDGE_FORMAT:
             raise ModelError(f"{path}: not a {JUDGE_FORMAT} file")
-        judge = cls(data, path.name.removesuffix(JUDGE_SUFFIX))
-        judge.adapters = tuple(path.parent / name for name in data.get("adapters", []))
+        judge = cls(data, path.name.removesuffix(JUDGE_SUFFIX), path.parent)
         for adapter in judge.adapters:
             if not adapter.is_file():
                 raise ModelError(f"{path}: its encoder adapter {adapter} is missing; run `make adapters`")
