@@ -69,3 +69,36 @@ def test_adapters_are_merged_alike_in_both_backends(tmp_path):
     # the soup of an adapter and zeros is half the adapter: between the base and the adapter alone
     base, alone, half = (vectors("torch", a) for a in ((), adapters[:1], (adapters[0], zeros)))
     assert ((half * base).sum(axis=1) > (alone * base).sum(axis=1)).all()
+
+
+def test_low_rank_update_does_not_depend_on_blas_threads():
+    """The merged adapter update is the same bits with one BLAS thread or several (a BLAS product
+    was not, so tuned models differed between machines), and equals up · down."""
+    from threadpoolctl import threadpool_limits
+
+    from tracker.encoder import load_adapter, low_rank_update
+    from tracker.judge import Judge
+
+    adapter = load_adapter(Judge.load().adapters[0])
+    pairs = [(adapter[key[: -len(".down")] + ".up"], adapter[key]) for key in adapter if key.endswith(".down")]
+    updates = {}
+    for threads in (1, 2):
+        with threadpool_limits(threads):
+            updates[threads] = [low_rank_update(up, down).astype(np.float32) for up, down in pairs]
+    assert all(np.array_equal(a, b) for a, b in zip(updates[1], updates[2]))
+    up, down = pairs[0]
+    assert np.allclose(updates[1][0], up.astype(np.float64) @ down.astype(np.float64), atol=1e-6)
+
+
+def test_exports_of_an_earlier_merge_rule_are_removed(tmp_path):
+    """Tuned exports carry the merge rule they were made by; writing one removes those of another
+    rule or of none (made before the rule was recorded), which no digest asks for any more."""
+    from tracker.encoder import MERGE_RULE, RULE_FILE, _remove_stale_exports
+
+    for name, rule in (("current", MERGE_RULE), ("earlier", b"float32 BLAS product"), ("unmarked", None)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "model.onnx").write_bytes(b"onnx")
+        if rule:
+            (tmp_path / name / RULE_FILE).write_bytes(rule)
+    _remove_stale_exports(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current"]

@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -34,6 +35,8 @@ BACKENDS = ("auto", "torch", "onnx")
 MAX_SEQ_LENGTH = 256  # reports' sentences stay well under this many tokens; longer ones are cut
 BATCH = 64
 ONNX_FILE = Path("onnx") / "model.onnx"
+MERGE_RULE = b"low-rank update in float64, fixed order"  # part of adapters_digest: see low_rank_update
+RULE_FILE = "merge-rule"  # beside a tuned export: the MERGE_RULE it was made by
 # The linear layers of each transformer block that a judge's LoRA adapter tunes (tracker/learn/tune.py).
 ADAPTER_TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
 
@@ -111,15 +114,27 @@ def merge_adapters(model, adapters: tuple[Path, ...]) -> None:
             for key in adapter:
                 if key.endswith(".down"):
                     name = key[: -len(".down")]
-                    update = adapter[name + ".up"].astype(np.float32) @ adapter[key].astype(np.float32)
-                    modules[name].weight += torch.from_numpy(update * scale)
+                    update = low_rank_update(adapter[name + ".up"], adapter[key]) * scale
+                    modules[name].weight += torch.from_numpy(update.astype(np.float32))
+
+
+def low_rank_update(up: np.ndarray, down: np.ndarray) -> np.ndarray:
+    """up · down, summed over the rank in a fixed order in float64: a BLAS product rounds
+    differently with the number of threads, so the tuned model (and every embedding and judge
+    built on it) differed in the last bits between machines with different core counts."""
+    up, down = up.astype(np.float64), down.astype(np.float64)
+    update = np.zeros((up.shape[0], down.shape[1]))
+    for rank in range(up.shape[1]):
+        update += np.multiply.outer(up[:, rank], down[rank])
+    return update
 
 
 def adapters_digest(adapters: tuple[Path, ...]) -> str:
-    """What the tuned export and the embedding cache are keyed by: "" for none."""
+    """What the tuned export and the embedding cache are keyed by: "" for none. The merge rule is
+    part of the key, so that exports and embeddings made by an earlier rule are not reused."""
     if not adapters:
         return ""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(MERGE_RULE)
     for path in adapters:
         try:
             digest.update(Path(path).read_bytes())
@@ -175,6 +190,9 @@ def export_onnx(directory: str | Path, log=print, adapters: tuple[Path, ...] = (
     if any(name not in sample for name in names):
         raise ModelError(f"{directory}: the ONNX export expects a BERT-style model ({', '.join(names)}); use --backend torch")
     target.parent.mkdir(parents=True, exist_ok=True)
+    if adapters:
+        (target.parent / RULE_FILE).write_bytes(MERGE_RULE)
+        _remove_stale_exports(target.parent.parent)
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         staged = Path(scratch) / target.name
         with warnings.catch_warnings():  # tracing warnings about shapes: expected and harmless here
@@ -185,6 +203,15 @@ def export_onnx(directory: str | Path, log=print, adapters: tuple[Path, ...] = (
                               opset_version=17, dynamo=False)
         os.replace(staged, target)
     return target
+
+
+def _remove_stale_exports(tuned: Path) -> None:
+    """Remove tuned exports made by an earlier merge rule: their digests are never asked for again,
+    and each holds a whole model (about 90 MB)."""
+    for folder in tuned.iterdir():
+        marker = folder / RULE_FILE
+        if folder.is_dir() and not (marker.is_file() and marker.read_bytes() == MERGE_RULE):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class Encoder:
