@@ -225,6 +225,8 @@ def commitment_features(rows: list[int], logits: np.ndarray, matrix: SignalMatri
         "clause_min": float(clause_best.min()),
         "support": float(np.log1p((statement_best >= params.SUPPORT_LOGIT).sum())),
         "clauses": float(np.log(len(rows))),
+        "whole": float(matrix.signals["whole_cosine"][rows].max()),
+        "cosine": float(matrix.signals["cosine"][rows].max()),
     }
 
 

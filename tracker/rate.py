@@ -184,6 +184,7 @@ STATUS_FEATURES = (
     "clauses", "concrete_share", "chars",
     "csls", "terms", "rare", "fused", "signal_clause_mean", "signal_clause_min", "support",
     "parts_done_mean", "parts_none_mean", "parts_done_min", "parts_none_max", "parts_all_done", "parts_all_none",
+    "whole", "cosine",
 )
 
 
@@ -213,7 +214,7 @@ def status_features(candidates: Candidates, parts: np.ndarray) -> np.ndarray:
         math.log(max(len(clause_best), 1)), float(concrete.mean()), math.log1p(len(item.sentence.norm)),
         *(signals.get(name, 0.0) for name in ("csls", "terms", "rare", "fused")),
         signals.get("clause_mean", 0.0), signals.get("clause_min", 0.0), signals.get("support", 0.0),
-        *_parts_summary(parts, concrete[: len(parts)]),
+        *_parts_summary(parts, concrete[: len(parts)]), signals.get("whole", 0.0), signals.get("cosine", 0.0),
     ], dtype=np.float64)
 
 
