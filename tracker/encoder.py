@@ -121,7 +121,8 @@ def merge_adapters(model, adapters: tuple[Path, ...]) -> None:
 def low_rank_update(up: np.ndarray, down: np.ndarray) -> np.ndarray:
     """up · down, summed over the rank in a fixed order in float64: a BLAS product rounds
     differently with the number of threads, so the tuned model (and every embedding and judge
-    built on it) differed in the last bits between machines with different core counts."""
+    built on it) differed in the last bits between processes (make judge runs BLAS on one
+    thread) and between machines."""
     up, down = up.astype(np.float64), down.astype(np.float64)
     update = np.zeros((up.shape[0], down.shape[1]))
     for rank in range(up.shape[1]):

@@ -190,8 +190,9 @@ STATUS_FEATURES = (
 
 def status_features(candidates: Candidates, parts: np.ndarray) -> np.ndarray:
     """How strongly and how evenly the judge found evidence for the commitment's clauses, whether
-    that evidence reports things done, how its figures compare with the targets, and what the part
-    model reads of its concrete clauses (`parts`: P of each PART_STATUSES per clause)."""
+    that evidence reports things done, how its figures compare with the targets, what the part
+    model reads of its concrete clauses (`parts`: P of each PART_STATUSES per clause), and how near
+    the review comes to the commitment's topic at all (the strongest tuned cosines)."""
     item = candidates.commitment
     probability = _probability(candidates)
     statement_best = probability.max(axis=0)
