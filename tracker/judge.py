@@ -100,10 +100,11 @@ def checkable(framing: NgramModel, clauses: list[str]) -> list[bool]:
 
 
 class Judge:
-    """The three learned decisions of one judge file; `name` says which training run it is
-    (reports and eval show it). Made by `load`, which checks the file."""
+    """The learned models of one judge file (see above); `name` says which training run it is
+    (reports and eval show it), `folder` is where the file lies (its adapters are named relative
+    to it). Made by `load`, which checks the file."""
 
-    def __init__(self, data: dict, name: str = "judge", folder: Path = Path(".")):
+    def __init__(self, data: dict, name: str, folder: Path):
         self.name = name
         self.trained_on: list[str] = data.get("trained_on", [])
         self.evidence_model = TreeEnsemble(data["evidence"])
@@ -112,7 +113,7 @@ class Judge:
         self.statuses: list[str] = data["status"]["classes"]
         self.framing_model = NgramModel(data["framing"])
         self.aside_model = NgramModel(data["aside"]) if "aside" in data else None
-        # the encoder adapters the judge was trained with, named relative to the judge file's folder
+        # the encoder adapters the judge was trained with
         self.adapters: tuple[Path, ...] = tuple(folder / file for file in data.get("adapters", []))
 
     @classmethod
