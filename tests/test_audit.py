@@ -67,6 +67,32 @@ def test_same_ratio_phrasing_about_another_subject_is_not_the_figure():
     assert rate._comparable(target, same, "")
 
 
+def test_range_target_is_met_at_its_lower_end_and_a_baseline_is_no_actual():
+    """国内生产总值增长6%－6.5% (State Council 2019) is met by 增长6.1%; 达到14.6亿元 (Hailar 2015) is
+    answered by 达到15.07亿元, not by the look-back's starting figure 由2010年的5.24亿元."""
+    from tracker import quantities, rate
+
+    def check(target, statement):
+        (target,) = [q for q in quantities.parse(target) if rate.is_target(q, True)]
+        actual = [q for q in quantities.parse(statement) if rate._comparable(target, q, statement[:q.start])]
+        return [(q.text, rate._met(target, q)) for q in actual]
+
+    assert check("国内生产总值增长6%－6.5%；", "国内生产总值达到99.1万亿元，增长6.1%。") == [("6.1%", True)]
+    assert check("国内生产总值增长6%－6.5%；", "国内生产总值增长5.9%。") == [("5.9%", False)]
+    assert check("排放总量减少8%至10%", "排放总量减少8.6%") == [("8.6%", True)]
+    assert check("公共财政预算收入达到14.6亿元；", "公共财政预算收入由2010年的5.24亿元增加到2015年的15.07亿元") == [
+        ("15.07亿元", True)]
+    assert check("单位国内生产总值能耗降低2.5%左右", "单位国内生产总值能耗降幅超过3%") == [("超过3%", True)]
+
+
+def test_target_whose_indicator_is_never_named_is_missing(seed_audit):
+    """社会消费品零售总额增长5%以上: the review reports 网络零售额 and promotions, never the indicator
+    (the gold: missing); 地区生产总值 is named without its growth figure (partial)."""
+    verdict = by_prefix(seed_audit, "社会消费品零售总额增长")
+    assert (verdict.status, verdict.reason) == ("missing", "目标增长5%以上，执行情况未报告该指标。")
+    assert "提到该指标但未报具体数值" in by_prefix(seed_audit, "——地区生产总值增长4%左右").reason
+
+
 def test_target_without_a_figure_is_rated_as_a_task(national_audit):
     """居民收入稳步增长 has no figure to compare: the review's 增长8.1% answers it, and the reason
     must not claim that no figure was reported."""

@@ -51,3 +51,16 @@ def test_respectively_gives_each_figure_its_subject():
     assert [(q.measure, q.value, q.kind) for q in fewer] == [("政府会议", -15.2, "change"), ("发文数量", -20.3, "change")]
     income = parse("城乡常住居民人均可支配收入分别增长7%和8%左右。")
     assert {(q.measure, q.kind, q.qualifier) for q in income} == {("城乡常住居民人均可支配收入", "growth", "about")}
+
+
+def test_ranges_and_baselines():
+    """National targets give ranges ("增长6%－6.5%", met by 6.1%); a look-back's starting figure
+    ("由2010年的5.24亿元增加到…") is not what was reached; 降幅 is a decline."""
+    growth = parse("国内生产总值增长6%－6.5%；")
+    assert [(q.value, q.upper, q.qualifier, q.kind) for q in growth] == [(6, 6.5, "range", "growth")]
+    assert [(q.value, q.upper) for q in parse("主要污染物排放总量减少8%至10%")] == [(-8, -10)]
+    assert parse("国内生产总值增长6-6.5%")[0].upper == 6.5
+    start, reached, _ = parse("公共财政预算收入由2010年的5.24亿元增加到2015年的15.07亿元，年均增长23.53%；")
+    assert (start.kind, reached.kind, reached.value) == ("baseline", "level", 1.507e9)
+    assert [(q.value, q.kind) for q in parse("能耗降幅超过3%")] == [(-3, "change")]
+    assert parse("2021—2025年") == []

@@ -125,12 +125,13 @@ class Quantity:
     text: str  # as written
     value: float  # in base units (万/亿 applied)
     unit: str  # "%", "亿元" -> "元", "人次", …; "" for bare counts
-    qualifier: str | None  # at_least | more_than | about | at_most | just_under | aim | None
+    qualifier: str | None  # at_least | more_than | about | at_most | just_under | aim | range | None
     measure: str  # what is measured, e.g. "地区生产总值"
-    kind: str  # "growth" | "level" | "share" | "change"
+    kind: str  # "growth" | "level" | "share" | "change" | "baseline" (由2010年的5.24亿元: where a change started)
     average: bool = False  # 两年平均增长…
     start: int = 0  # offsets in the sentence's norm text
     end: int = 0
+    upper: float | None = None  # the other end of a range (增长6%－6.5%: value 6, upper 6.5)
 
 
 @dataclass

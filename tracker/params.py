@@ -40,6 +40,9 @@ MISSING_PROBABILITY = 0.5
 COMPLETE_PROBABILITY = 0.5
 # Statements the judge gives at least this P(evidence) are searched for figures to compare with a target.
 TARGET_EVIDENCE = 0.2
+# A target none of whose figures is reported is missing unless an evidence statement names its
+# indicator: this share of the indicator's character pairs found in the statement.
+MENTION_OVERLAP = 0.5
 
 # Statements the judge gives at least this P(evidence) are listed as evidence (strongest first, at
 # most SENTENCE_EVIDENCE_LIMIT); with none listed a commitment is missing. Grid on the fourteen

@@ -1,7 +1,8 @@
 """Quantities in Chinese report sentences: value, unit, scale, qualifier, measure and kind.
 
 "超380亿元" -> 3.8e10 元, more_than; "4000人次以上" -> 4000 人次, at_least; "增长4%左右" -> growth 4 %,
-about; "控制在25万吨标准煤以内" -> 2.5e5 吨标准煤, at_most; "两年平均增长5.7%" -> growth, average.
+about; "控制在25万吨标准煤以内" -> 2.5e5 吨标准煤, at_most; "两年平均增长5.7%" -> growth, average;
+"增长6%－6.5%" -> growth 6 to 6.5 %, range; "由2010年的5.24亿元增加到…" -> 5.24e8 元, baseline.
 Expects normalised text (no spaces between CJK and digits).
 """
 from __future__ import annotations
@@ -27,12 +28,15 @@ NUMBER = r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3}(?=(?:[
 PATTERN = re.compile(
     r"(?P<pre>不超过|不低于|不少于|超过|超|逾|近|约|达到|控制在)?"
     + NUMBER
+    + r"(?:(?P<first_unit>%|‰)?[－\-—–～~至](?P<upper>\d+(?:\.\d+)?))?"  # a range: 6%－6.5%, 8%至10%
     + r"(?P<scale>万亿|亿|万|千(?!米|瓦)|百(?=万))?"
     + r"(?P<unit>%|‰|" + "|".join(map(re.escape, UNITS)) + r")?"
     + r"(?P<post>以上|以内|以下|左右|上下|多|余)?"
 )
 GROWTH = re.compile(r"(?:增长|增加|提高|提升|上涨|涨幅|增速|增幅|回升)(?:率)?(?:为|达到|达)?$")
-DECLINE = re.compile(r"(?:下降|降低|减少|压减|压缩|下调|回落)(?:率)?(?:为|达到|达)?$")
+DECLINE = re.compile(r"(?:下降|降低|降幅|减少|压减|压缩|下调|回落)(?:率)?(?:为|达到|达)?$")
+# A figure right after 由/从 (and a year) is where a change started, not what was reached.
+BASELINE = re.compile(r"(?:由|从)(?:\d{4}年(?:底|末)?的?)?$")
 AVERAGE = re.compile(r"平均(?:增长|增速)?$")
 CLAUSE_BREAK = re.compile(r"[，、；：。！？（）“”《》]")
 LEADING_NOISE = re.compile(r"^(?:全年|累计|预计|力争|全区|全市|其中|新增|实现|完成|开展|达到|达|共|约|超|为)+")
@@ -64,7 +68,9 @@ MEASURE_CHARS = 24
 def parse(text: str) -> list[Quantity]:
     quantities: list[Quantity] = []
     for match in PATTERN.finditer(text):
-        number, unit, scale = match.group("num"), match.group("unit") or "", match.group("scale") or ""
+        number, unit, scale = match.group("num"), match.group("unit") or match.group("first_unit") or "", match.group("scale") or ""
+        if match.group("first_unit") and match.group("unit") not in (None, match.group("first_unit")):
+            continue  # "5%-10万" is no range
         start, end = match.span()
         after = text[end:end + 1]
         before = text[max(0, match.start("num") - 1):match.start("num")]
@@ -77,8 +83,10 @@ def parse(text: str) -> list[Quantity]:
         if not unit and not scale:
             continue  # a bare number ("“3+3”", "6大组团") is not a quantity
         value = round(_cn_number(number) * SCALES.get(scale, 1.0), 6)
+        upper = round(float(match.group("upper")) * SCALES.get(scale, 1.0), 6) if match.group("upper") else None
         if unit == "万人":
             value, unit = value * 1e4, "人"
+            upper = upper * 1e4 if upper is not None else None
         prefix = text[:match.start()]
         clause = CLAUSE_BREAK.split(prefix)[-1]
         kind = "level"
@@ -87,12 +95,16 @@ def parse(text: str) -> list[Quantity]:
                 kind = "growth"
             elif DECLINE.search(clause):
                 kind = "change"
-                value = -value
+                value, upper = -value, -upper if upper is not None else None
             else:
                 kind = "share"
         elif DECLINE.search(clause) and unit:
             kind = "change"
+        if BASELINE.search(clause):
+            kind = "baseline"
         qualifier = QUALIFIERS.get(match.group("post") or "") or QUALIFIERS.get(match.group("pre") or "")
+        if upper is not None:
+            qualifier = "range"
         if qualifier is None and "力争" in text[max(0, match.start() - 30):match.start()]:
             qualifier = "aim"
         measure = GROWTH.sub("", DECLINE.sub("", AVERAGE.sub("", clause)))
@@ -113,6 +125,7 @@ def parse(text: str) -> list[Quantity]:
                 average=bool(AVERAGE.search(re.sub(r"(?:增长|增速)$", "", clause)) or "年平均" in clause),
                 start=start,
                 end=end,
+                upper=upper,
             )
         )
     return _distribute(text, quantities)
@@ -141,12 +154,15 @@ def _distribute(text: str, quantities: list[Quantity]) -> list[Quantity]:
         shared_qualifier = quantities[indices[-1]].qualifier
         for index, measure in zip(indices, subjects):
             quantity = quantities[index]
-            kind, value = quantity.kind, quantity.value
+            kind, sign = quantity.kind, 1.0
             if quantity.unit in RATE_UNITS:
                 if GROWTH.search(verb):
-                    kind, value = "growth", abs(value)
+                    kind = "growth"
                 elif DECLINE.search(verb):
-                    kind, value = "change", -abs(value)
-            quantities[index] = replace(quantity, measure=measure, kind=kind, value=value,
+                    kind, sign = "change", -1.0
+            value, upper = quantity.value, quantity.upper
+            if kind != quantity.kind:
+                value, upper = sign * abs(value), sign * abs(upper) if upper is not None else None
+            quantities[index] = replace(quantity, measure=measure, kind=kind, value=value, upper=upper,
                                         qualifier=quantity.qualifier or shared_qualifier)
     return quantities

@@ -3,8 +3,9 @@
 - missing: the judge lists no statement as evidence, or its status model finds the commitment
   unaddressed and no target figure was reported;
 - numeric targets are compared with a reported figure of the same kind and unit, honouring the
-  qualifier; a target whose figure is not reported is missing (or partial when the indicator is
-  mentioned without a figure, "实现正增长"); a target without a figure of its own ("居民收入稳步增长")
+  qualifier (a range is met at its less demanding end); a target whose figure is not reported is
+  missing when no evidence names its indicator (and the commitment is that target alone), partial
+  when the indicator is mentioned without a figure ("实现正增长"); a target without a figure of its own ("居民收入稳步增长")
   is rated like any task;
 - evidence that admits a miss (a "shortfall" sentence: "节能减排、物价调控目标没有完成") is partial;
 - completion promised (完成/建成/出台…) but only progress reported (推进/启动…) is partial;
@@ -44,8 +45,9 @@ def _ngram_overlap(a: str, b: str) -> float:
 
 
 def is_target(quantity: Quantity, target_item: bool) -> bool:
-    """A committed figure: a rate, a qualified figure, or any figure in the plan's target list."""
-    return target_item or quantity.unit in RATE_UNITS or quantity.qualifier is not None
+    """A committed figure: a rate, a qualified figure, or any figure in the plan's target list (but
+    never where a change starts)."""
+    return quantity.kind != "baseline" and (target_item or quantity.unit in RATE_UNITS or quantity.qualifier is not None)
 
 
 def _head(quantity: Quantity) -> str:
@@ -66,7 +68,7 @@ def _subject(measure: str) -> str:
 def _comparable(target: Quantity, actual: Quantity, context: str) -> bool:
     """Same kind of figure about the same measure; `context` is the statement text just before it
     ("一般公共预算收入53.7亿元，剔除留抵退税因素后增长2.66%": the measure is two clauses back)."""
-    if (target.unit in RATE_UNITS) != (actual.unit in RATE_UNITS):
+    if actual.kind == "baseline" or (target.unit in RATE_UNITS) != (actual.unit in RATE_UNITS):
         return False
     if target.unit not in RATE_UNITS and target.unit != actual.unit:
         return False
@@ -92,6 +94,8 @@ def _met(target: Quantity, actual: Quantity) -> bool:
     if target.qualifier != "about":
         slack = 0.0
     goal, value = target.value, actual.value
+    if target.upper is not None:  # a range is met at its less demanding end (6.1% of 增长6%－6.5%)
+        goal = max(goal, target.upper) if lower_better else min(goal, target.upper)
     if target.kind == "change":  # 下降0.5%: both negative after parsing; more decline is better
         return value <= goal + slack
     if lower_better:
@@ -99,6 +103,11 @@ def _met(target: Quantity, actual: Quantity) -> bool:
     if target.qualifier == "more_than":
         return value > goal or (actual.qualifier in ("more_than", "at_least") and value >= goal)
     return value >= goal - slack
+
+
+def _mentions(target: Quantity, statement: Item) -> bool:
+    """Whether the statement names the target's indicator at all (网络零售额 is not 社会消费品零售总额)."""
+    return _ngram_overlap(_head(target), statement.sentence.norm) >= params.MENTION_OVERLAP
 
 
 def check_targets(item: Item, statements: list[Item]) -> list[TargetCheck]:
@@ -313,6 +322,10 @@ def rate(candidates: Candidates, chances: dict[str, float], parts: np.ndarray) -
         if all_reported:
             return verdict("fulfilled", addressed, _targets_met(targets))
         unreported = next(c for c in targets if c.actual is None)
+        named = any(_mentions(unreported.target, found.statement) for found in candidates.evidence)
+        if not reported and not named and len(clauses) <= 1:  # with more, the other parts may be what was reported
+            return verdict("missing", max(chances["missing"], 0.5),
+                           f"目标{_figure(unreported.target)}，执行情况未报告该指标。")
         return verdict("partial", addressed * 0.8, f"目标{_figure(unreported.target)}，执行情况提到该指标但未报具体数值。")
     best_text = candidates.evidence[0].statement.sentence.norm
     promised = COMPLETION.search(item.sentence.norm)
