@@ -29,7 +29,9 @@ commitment's topic then gave seed 0.483, national 0.562 (P@1 0.938), mean 0.495 
 0.491). Reading ranges ("增长6%－6.5%"), look-backs' starting figures and 降幅 right (issue #12,
 session 10) gave seed 0.462 (one verdict of 85 moved by the retrained status model), national 0.561,
 mean 0.495 (training pairs 0.493); a lone target whose indicator the review never names rated
-missing then gave seed 0.481 (missing-F1 0.805), mean 0.497. The floors stayed where they were.
+missing then gave seed 0.481 (missing-F1 0.805), mean 0.497, and counting a clause as framing from
+P(framing) 0.25 instead of 0.5 gave seed 0.500 (missing-F1 0.789, P@1 0.923), national 0.582
+(P@1 0.938), mean 0.507 (training pairs 0.502). The seed, national and mean kappa floors rose.
 """
 import pytest
 
@@ -42,10 +44,10 @@ from tracker.render import jsonout, write_atomic
 
 from .conftest import GOLD_NATIONAL, GOLD_SEED, need
 
-SEED_FLOORS = {"kappa": 0.44, "missing_f1": 0.76, "precision_at_1": 0.92, "coverage": 1.0, "carried_accuracy": 0.70}
+SEED_FLOORS = {"kappa": 0.46, "missing_f1": 0.76, "precision_at_1": 0.92, "coverage": 1.0, "carried_accuracy": 0.70}
 # The second genre, so that a change fitted to the seed cannot pass by hurting the other.
-NATIONAL_FLOORS = {"kappa": 0.56, "missing_f1": 0.82, "precision_at_1": 0.92, "coverage": 0.98, "carried_accuracy": 0.80}
-MEAN_KAPPA_FLOOR = 0.48  # over all sixteen labelled pairs
+NATIONAL_FLOORS = {"kappa": 0.57, "missing_f1": 0.82, "precision_at_1": 0.92, "coverage": 0.98, "carried_accuracy": 0.80}
+MEAN_KAPPA_FLOOR = 0.49  # over all sixteen labelled pairs
 
 
 def fold_judge(pair: str) -> Judge:

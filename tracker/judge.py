@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import params
 from .errors import ModelError
 
 JUDGE_FORMAT = "tracker-judge/2"  # 2: with the part model
@@ -95,8 +96,8 @@ class NgramModel:
 
 
 def checkable(framing: NgramModel, clauses: list[str]) -> list[bool]:
-    """Which clauses name something checkable: P(framing) below one half."""
-    return [bool(p < 0.5) for p in framing.probabilities(clauses)] if clauses else []
+    """Which clauses name something checkable: P(framing) below params.FRAMING_PROBABILITY."""
+    return [bool(p < params.FRAMING_PROBABILITY) for p in framing.probabilities(clauses)] if clauses else []
 
 
 class Judge:
