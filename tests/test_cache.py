@@ -76,11 +76,10 @@ def test_low_rank_update_does_not_depend_on_blas_threads():
     was not, so tuned models differed between machines), and equals up · down."""
     from threadpoolctl import threadpool_limits
 
-    from tracker.encoder import load_adapter, low_rank_update
+    from tracker.encoder import load_adapter, low_rank_pairs, low_rank_update
     from tracker.judge import Judge
 
-    adapter = load_adapter(Judge.load().adapters[0])
-    pairs = [(adapter[key[: -len(".down")] + ".up"], adapter[key]) for key in adapter if key.endswith(".down")]
+    pairs = list(low_rank_pairs(load_adapter(Judge.load().adapters[0])).values())
     updates = {}
     for threads in (1, 2):
         with threadpool_limits(threads):

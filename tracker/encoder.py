@@ -111,11 +111,15 @@ def merge_adapters(model, adapters: tuple[Path, ...]) -> None:
         for path in adapters:
             adapter = load_adapter(path)
             scale = float(adapter["scale"]) / len(adapters)
-            for key in adapter:
-                if key.endswith(".down"):
-                    name = key[: -len(".down")]
-                    update = low_rank_update(adapter[name + ".up"], adapter[key]) * scale
-                    modules[name].weight += torch.from_numpy(update.astype(np.float32))
+            for name, (up, down) in low_rank_pairs(adapter).items():
+                update = low_rank_update(up, down) * scale
+                modules[name].weight += torch.from_numpy(update.astype(np.float32))
+
+
+def low_rank_pairs(adapter: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Module name -> (up, down) of an adapter as load_adapter gives it."""
+    return {key[: -len(".down")]: (adapter[key[: -len(".down")] + ".up"], adapter[key])
+            for key in adapter if key.endswith(".down")}
 
 
 def low_rank_update(up: np.ndarray, down: np.ndarray) -> np.ndarray:
