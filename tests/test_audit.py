@@ -83,6 +83,7 @@ def test_range_target_is_met_at_its_lower_end_and_a_baseline_is_no_actual():
     assert check("公共财政预算收入达到14.6亿元；", "公共财政预算收入由2010年的5.24亿元增加到2015年的15.07亿元") == [
         ("15.07亿元", True)]
     assert check("单位国内生产总值能耗降低2.5%左右", "单位国内生产总值能耗降幅超过3%") == [("超过3%", True)]
+    assert not rate.is_target(quantities.parse("发展0-6岁婴幼儿照护服务")[0], False)
 
 
 def test_target_whose_indicator_is_never_named_is_missing(seed_audit):

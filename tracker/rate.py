@@ -46,8 +46,9 @@ def _ngram_overlap(a: str, b: str) -> float:
 
 def is_target(quantity: Quantity, target_item: bool) -> bool:
     """A committed figure: a rate, a qualified figure, or any figure in the plan's target list (but
-    never where a change starts)."""
-    return quantity.kind != "baseline" and (target_item or quantity.unit in RATE_UNITS or quantity.qualifier is not None)
+    never where a change starts; a range of counts, "0-6岁婴幼儿", is no target by itself)."""
+    qualified = quantity.qualifier not in (None, "range")
+    return quantity.kind != "baseline" and (target_item or quantity.unit in RATE_UNITS or qualified)
 
 
 def _head(quantity: Quantity) -> str:
