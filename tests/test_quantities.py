@@ -64,3 +64,4 @@ def test_ranges_and_baselines():
     assert (start.kind, reached.kind, reached.value) == ("baseline", "level", 1.507e9)
     assert [(q.value, q.kind) for q in parse("能耗降幅超过3%")] == [(-3, "change")]
     assert parse("2021—2025年") == []
+    assert [q.text for q in parse("占比5%-10万人")] == ["5%", "10万人"]  # two figures, no range

@@ -28,7 +28,8 @@ NUMBER = r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3}(?=(?:[
 PATTERN = re.compile(
     r"(?P<pre>不超过|不低于|不少于|超过|超|逾|近|约|达到|控制在)?"
     + NUMBER
-    + r"(?:(?P<first_unit>%|‰)?[－\-—–～~至](?P<upper>\d+(?:\.\d+)?))?"  # a range: 6%－6.5%, 8%至10%
+    # a range: 6%－6.5%, 8%至10%, 6-6.5% (a unit after the first figure must follow the second too)
+    + r"(?:(?P<first_unit>%|‰)?[－\-—–～~至](?P<upper>\d+(?:\.\d+)?)(?(first_unit)(?=(?P=first_unit))))?"
     + r"(?P<scale>万亿|亿|万|千(?!米|瓦)|百(?=万))?"
     + r"(?P<unit>%|‰|" + "|".join(map(re.escape, UNITS)) + r")?"
     + r"(?P<post>以上|以内|以下|左右|上下|多|余)?"
@@ -68,9 +69,7 @@ MEASURE_CHARS = 24
 def parse(text: str) -> list[Quantity]:
     quantities: list[Quantity] = []
     for match in PATTERN.finditer(text):
-        number, unit, scale = match.group("num"), match.group("unit") or match.group("first_unit") or "", match.group("scale") or ""
-        if match.group("first_unit") and match.group("unit") not in (None, match.group("first_unit")):
-            continue  # "5%-10万" is no range
+        number, unit, scale = match.group("num"), match.group("unit") or "", match.group("scale") or ""
         start, end = match.span()
         after = text[end:end + 1]
         before = text[max(0, match.start("num") - 1):match.start("num")]

@@ -323,8 +323,9 @@ def rate(candidates: Candidates, chances: dict[str, float], parts: np.ndarray) -
         if all_reported:
             return verdict("fulfilled", addressed, _targets_met(targets))
         unreported = next(c for c in targets if c.actual is None)
-        named = any(_mentions(unreported.target, found.statement) for found in candidates.evidence)
-        if not reported and not named and len(clauses) <= 1:  # with more, the other parts may be what was reported
+        # with more clauses than the target's, the other parts may be what was reported
+        if not reported and len(clauses) <= 1 and not any(_mentions(unreported.target, found.statement)
+                                                          for found in candidates.evidence):
             return verdict("missing", max(chances["missing"], 0.5),
                            f"目标{_figure(unreported.target)}，执行情况未报告该指标。")
         return verdict("partial", addressed * 0.8, f"目标{_figure(unreported.target)}，执行情况提到该指标但未报具体数值。")
