@@ -1,6 +1,7 @@
 """The deputy's review loop: correct pairs.xlsx, read it back, keep the verdicts across re-runs,
 score against them and learn from them; bad workbooks are one line and exit 2, nothing written."""
 import json
+import shutil
 
 import openpyxl
 import pytest
@@ -8,6 +9,7 @@ from click.testing import CliRunner
 
 from tracker.cli import cli
 from tracker.learn import dataset
+from tracker.learn.train import halves
 
 from .conftest import CORPUS, EXEC_2022, PLAN_2022, need
 
@@ -101,6 +103,19 @@ def test_review_loop(audited, tmp_path):
     assert scored.exit_code == 0 and "aligned 4 of 4" in scored.output  # not_a_commitment is not scored
     pair = dataset.load_pair("reviewed", *dataset.labelled_pairs([out / "reviews.json"])["reviews"])
     assert sorted(u.status for u in pair.units) == sorted(expected.values())
+    # both training scripts read the folder the same way: its pairs come after the labelled ones,
+    # which keep their halves (train.halves), so the adapters stay cross-fitted
+    folder = tmp_path / "reviewed"
+    folder.mkdir()
+    for name in ("b.json", "a.json"):
+        shutil.copy(out / "reviews.json", folder / name)
+    (folder / "notes.txt").write_text("not a review", encoding="utf-8")
+    assert dataset.reviewed_files(folder) == [folder / "a.json", folder / "b.json"]
+    assert dataset.reviewed_files(tmp_path / "absent") == []
+    names = list(dataset.labelled_pairs(dataset.reviewed_files(folder)))
+    plain = list(dataset.labelled_pairs())
+    assert names == plain + ["a", "b"]
+    assert all(half[: len(before)] == before for half, before in zip(halves(names), halves(plain)))
 
 
 def test_sorted_rows_still_match(audited, tmp_path):

@@ -20,6 +20,7 @@ from ..model import Extraction
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
+REVIEWED = DATA / "reviewed"
 
 
 @dataclass
@@ -132,6 +133,13 @@ def load_pair(name: str, plan_path: str, execution_path: str, labels_path: str, 
                  for p in raw_parts]
         units.append(Unit(index, entry["status"], evidence, parts))
     return LabelledPair(name, plan, execution, units, unaligned)
+
+
+def reviewed_files(folder: Path = REVIEWED) -> list[Path]:
+    """The reviewed audits in `folder` (copies of `tracker review`'s reviews.json): the judge and
+    its encoder adapters learn from them next to the labelled pairs, so that both training scripts
+    see the same pairs in the same order (and so the same halves, train.halves)."""
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 def load_all(names: list[str] | None = None, extra: list[Path] | None = None) -> list[LabelledPair]:

@@ -220,16 +220,15 @@ def train(data: list[features.PairData]) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("models/judge"))
-    parser.add_argument("--reviewed", type=Path, default=dataset.DATA / "reviewed",
-                        help="folder of reviewed audits (tracker review --json) to learn from as well")
+    parser.add_argument("--reviewed", type=Path, default=dataset.REVIEWED,
+                        help="folder of reviewed audits (tracker review's reviews.json) to learn from as well")
     parser.add_argument("--only", default="", help="comma-separated judge names to build (judge, without-seed, …)")
     args = parser.parse_args(argv)
     import sklearn.ensemble  # noqa: F401 (loads the OpenMP runtime, so that the limit below reaches it)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)  # OpenMP reductions over several threads add floats in varying order
-    extra = sorted(args.reviewed.glob("*.json")) if args.reviewed.is_dir() else []
-    labelled = {pair.name: pair for pair in dataset.load_all(extra=extra)}
+    labelled = {pair.name: pair for pair in dataset.load_all(extra=dataset.reviewed_files(args.reviewed))}
     plain = Encoder("m3e-small", log=lambda *_: None)
     for pair in labelled.values():
         print(f"{pair.name}: {len(pair.units)} labelled units ({pair.unaligned} no longer extracted)", flush=True)

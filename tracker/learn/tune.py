@@ -1,6 +1,6 @@
 """Tune the encoder for the judge: a LoRA adapter on m3e-small, trained on the readers' evidence.
 
-    python -m tracker.learn.tune [--out models/judge] [--only judge,without-seed,…]
+    python -m tracker.learn.tune [--out models/judge] [--reviewed data/reviewed] [--only judge,without-seed,…]
 
 Untuned m3e-small puts every pair of government sentences at cosine 0.6–0.8, and a statement that
 reports the named thing in other words ("新增…众创空间" for "推动高端双创基地建设") scores no
@@ -8,6 +8,7 @@ higher than one on the same topic. The adapter learns that from (commitment clau
 statement) pairs of the labelled report pairs, against the other statements of the batch and the
 clause's strongest wrong candidate by today's fused score (a contrastive, in-batch loss).
 
+The reviewed audits in data/reviewed/ count as pairs too, as in train.py (dataset.reviewed_files).
 Two adapters per judge file, written beside it: <judge>.half-0/1.adapter.npz, each trained on one
 half of the judge's pairs (train.judges, train.halves). They give train.py cross-fitted signals (a
 pair's features from the adapter that never saw its evidence), and the judge's audits encode with
@@ -113,11 +114,14 @@ def train_adapter(examples: list[tuple[str, str, str | None]], model_dir: Path, 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("models/judge"))
+    parser.add_argument("--reviewed", type=Path, default=dataset.REVIEWED,
+                        help="folder of reviewed audits (tracker review's reviews.json) to learn from as well")
     parser.add_argument("--only", default="", help="comma-separated judge or adapter names (judge, without-seed.half-0, …)")
     args = parser.parse_args(argv)
     model_dir = fetch_default(log=lambda *_: None)
     encoder = Encoder("m3e-small", log=lambda *_: None)  # untuned: today's ranking gives the hard negatives
-    data = {pair.name: features.build(pair, encoder.encode) for pair in dataset.load_all()}
+    data = {pair.name: features.build(pair, encoder.encode)
+            for pair in dataset.load_all(extra=dataset.reviewed_files(args.reviewed))}
     for name, pairs in judges(list(data)).items():
         for half, names in enumerate(halves(pairs)):
             adapter = f"{name}.half-{half}"
