@@ -1,5 +1,6 @@
 """The encoder's backends and the embedding cache: a cold run on the default ONNX backend never
 imports torch, and a warm re-run (same inputs, same model) loads no model runtime at all."""
+import shutil
 import subprocess
 import sys
 
@@ -101,3 +102,45 @@ def test_exports_of_an_earlier_merge_rule_are_removed(tmp_path):
             (tmp_path / name / RULE_FILE).write_bytes(rule)
     _remove_stale_exports(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["current"]
+
+
+def test_prune_removes_what_no_judge_encodes_with(tmp_path, monkeypatch):
+    """`tracker model prune` keeps the plain model's and the judges' tuned exports and embedding
+    caches (each judge's adapter mean and either adapter alone) and removes the rest, listing it."""
+    from click.testing import CliRunner
+
+    from tracker import fetch
+    from tracker.cli import cli
+    from tracker.encoder import adapters_digest, cache_key
+    from tracker.judge import DEFAULT_JUDGE, Judge
+
+    adapters = Judge.load().adapters
+    model_dir, embeddings = tmp_path / "m3e-small", tmp_path / "cache" / "embeddings"
+    for digest in (adapters_digest(adapters), adapters_digest(adapters[:1]), "0123456789abcdef"):
+        (model_dir / "tuned" / digest).mkdir(parents=True)
+        (model_dir / "tuned" / digest / "model.onnx").write_bytes(b"x" * 1000)
+    for key in (cache_key("m3e-small", "onnx", ""), cache_key("m3e-small", "torch", adapters_digest(adapters)),
+                cache_key("m3e-small", "onnx", "0123456789abcdef"), cache_key("other-model", "onnx", "")):
+        (embeddings / key).mkdir(parents=True)
+    monkeypatch.setattr(fetch, "default_model_dir", lambda: model_dir)
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+    judges = tmp_path / "judges"
+    judges.mkdir()
+    shutil.copy(DEFAULT_JUDGE, judges)
+    for adapter in adapters:
+        shutil.copy(adapter, judges)
+    stale = [model_dir / "tuned" / "0123456789abcdef", embeddings / cache_key("m3e-small", "onnx", "0123456789abcdef"),
+             embeddings / cache_key("other-model", "onnx", "")]
+    listing = "".join(f"{path}\n" for path in sorted(stale[1:]))
+    listing = f"{stale[0]}\n{listing}"
+
+    dry = CliRunner().invoke(cli, ["model", "prune", "--judges", str(judges), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output == listing + "would remove 3 folders (0 MB); kept what 3 adapter sets use\n"
+    assert all(path.exists() for path in stale)
+    done = CliRunner().invoke(cli, ["model", "prune", "--judges", str(judges)])
+    assert done.output == listing + "removed 3 folders (0 MB); kept what 3 adapter sets use\n"
+    assert not any(path.exists() for path in stale)
+    assert len(list((model_dir / "tuned").iterdir())) == 2 and len(list(embeddings.iterdir())) == 2
+    again = CliRunner().invoke(cli, ["model", "prune", "--judges", str(judges)])
+    assert again.output == "removed 0 folders (0 MB); kept what 3 adapter sets use\n"

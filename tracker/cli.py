@@ -1,6 +1,7 @@
 """Command line: the only place where domain errors become one-line messages and exit codes."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -8,9 +9,9 @@ import click
 from rich.console import Console
 
 from . import evaluate, fetch, pipeline, render, review
-from .encoder import BACKENDS, Encoder, export_onnx, fetch_default
+from .encoder import BACKENDS, Encoder, export_onnx, fetch_default, unused
 from .errors import TrackerError
-from .judge import Judge
+from .judge import DEFAULT_JUDGE, JUDGE_SUFFIX, Judge
 from .model import Chain, Options
 from .render import jsonout, terminal
 
@@ -223,6 +224,30 @@ def model_fetch(force: bool):
 def model_export(directory: Path | None):
     """Export a local mean-pooled model folder (default m3e-small) to ONNX for --backend onnx."""
     click.echo(str(export_onnx(directory or fetch.default_model_dir(), log=_log)))
+
+
+@model.command(name="prune")
+@click.option("--judges", type=click.Path(path_type=Path), default=DEFAULT_JUDGE.parent, show_default=True,
+              help="Folder of the judge files whose encoders stay.")
+@click.option("--dry-run", is_flag=True, help="List what would be removed, remove nothing.")
+def model_prune(judges: Path, dry_run: bool):
+    """Remove the tuned ONNX exports and cached embeddings that no judge in JUDGES encodes with
+    (neither its adapters' mean nor either adapter alone, as `make judge` uses them): rebuilding
+    the adapters leaves the old ones behind, about 90 MB per export. Another model's cached
+    embeddings go too; a cache only saves time."""
+    keep = []
+    for path in sorted(judges.glob(f"*{JUDGE_SUFFIX}")):
+        adapters = Judge.load(path).adapters
+        keep += [adapters, *((adapter,) for adapter in adapters)]
+    folders = unused(keep, fetch.default_model_dir())
+    size = sum(f.stat().st_size for folder in folders for f in folder.rglob("*") if f.is_file())
+    for folder in folders:
+        click.echo(str(folder))
+        if not dry_run:
+            shutil.rmtree(folder, ignore_errors=True)
+    verb = "would remove" if dry_run else "removed"
+    plural = "" if len(folders) == 1 else "s"
+    click.echo(f"{verb} {len(folders)} folder{plural} ({size / 1e6:.0f} MB); kept what {len(keep)} adapter sets use")
 
 
 def main() -> None:

@@ -210,6 +210,22 @@ def export_onnx(directory: str | Path, log=print, adapters: tuple[Path, ...] = (
     return target
 
 
+def cache_key(spec: str, backend: str, digest: str) -> str:
+    """The embedding cache's folder for a model, a backend and an adapter digest."""
+    return hashlib.sha1(f"{spec}|{MAX_SEQ_LENGTH}|{backend}|{digest}".encode()).hexdigest()[:16]
+
+
+def unused(adapter_sets: list[tuple[Path, ...]], model_dir: Path, cache_dir: Path | None = None) -> list[Path]:
+    """The tuned exports under `model_dir` and the embedding caches that m3e-small with none of
+    `adapter_sets` would use: what judges since rebuilt (and other models) left behind, about 90 MB
+    per export. The plain model's are always in use."""
+    digests = {adapters_digest(adapters) for adapters in adapter_sets} | {""}
+    keys = {cache_key(fetch.DEFAULT_NAME, backend, digest) for backend in BACKENDS[1:] for digest in digests}
+    folders = [(model_dir / "tuned", digests), (cache_root(cache_dir) / "embeddings", keys)]
+    return [found for parent, used in folders if parent.is_dir()
+            for found in sorted(parent.iterdir()) if found.is_dir() and found.name not in used]
+
+
 def _remove_stale_exports(tuned: Path) -> None:
     """Remove tuned exports made by an earlier merge rule: their digests are never asked for again,
     and each holds a whole model (about 90 MB)."""
@@ -268,8 +284,7 @@ class Encoder:
 
     @property
     def cache(self) -> Path:
-        key = hashlib.sha1(f"{self.spec}|{self.max_seq_length}|{self.backend}|{self._digest}".encode()).hexdigest()[:16]
-        return self.cache_base / key
+        return self.cache_base / cache_key(self.spec, self.backend, self._digest)
 
     def _onnx_file(self) -> Path:
         return onnx_path(Path(self._path), self._digest)
