@@ -15,6 +15,11 @@ GOLD_SEED = ROOT / "data" / "gold" / "gold_seed.json"
 GOLD_NATIONAL = ROOT / "data" / "gold" / "gold_national_2021.json"
 
 
+def by_prefix(audit, prefix):
+    """The verdict on the commitment whose text starts with `prefix`."""
+    return next(v for v in audit.verdicts if v.commitment.sentence.norm.startswith(prefix))
+
+
 def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not beside the checkout")

@@ -1,14 +1,10 @@
 """Matching and rating with the real m3e-small model on the seed pair."""
 import json
 
-
 from tracker import match
 from tracker.render import jsonout, write_atomic
 
-
-
-def by_prefix(audit, prefix):
-    return next(v for v in audit.verdicts if v.commitment.sentence.norm.startswith(prefix))
+from .conftest import by_prefix
 
 
 def test_every_commitment_is_rated(seed_audit):

@@ -15,7 +15,7 @@ from tracker.cli import cli
 from tracker.model import Review
 from tracker.render import jsonout, markdown, sheet, terminal
 
-from .conftest import CORPUS, EXEC_2022, PLAN_2022, need
+from .conftest import CORPUS, EXEC_2022, PLAN_2022, by_prefix, need
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,29 @@ def test_maybe_not_a_commitment_is_marked_not_hidden(seed_audit):
     assert console.export_text().count("(maybe no commitment)") == 1
     flagged.review = Review(flagged.commitment.text, "missing", reviewer="王")
     assert "可能不是承诺" not in markdown.render(audit, "zh")
+
+
+def test_missing_verdict_shows_the_nearest_statement_to_check(seed_audit):
+    """A missing commitment whose strongest statement reaches NEAREST_PROBABILITY shows it under
+    the commitment, in its own column and in the JSON, as not accepted; nothing else has one."""
+    from tracker import params
+
+    shown = [v for v in seed_audit.verdicts if v.nearest]
+    assert shown and all(v.status == "missing" and v.nearest.score >= params.NEAREST_PROBABILITY for v in shown)
+    assert any(v.status == "missing" and not v.nearest for v in seed_audit.verdicts)
+    verdict = by_prefix(seed_audit, "社会消费品零售总额增长")
+    assert verdict.nearest.statement.text.startswith("组织开展“越秀欢乐购·越夜越精彩”")
+    text = markdown.render(seed_audit, "zh")
+    assert text.count("最接近的表述（未采信）：") == len(shown)
+    assert f"（{verdict.commitment.id}，）\n   最接近的表述（未采信）：{verdict.nearest.statement.id}“组织开展" in text
+    rows = sheet.frames(seed_audit)["承诺"]
+    column = rows["最接近的表述（未采信）"]
+    assert (column != "").sum() == len(shown)
+    assert list(column[rows["编号"] == verdict.commitment.id]) == [verdict.nearest.statement.text]
+    commitments = jsonout.audit_document(seed_audit)["commitments"]
+    nearest = commitments[seed_audit.verdicts.index(verdict)]["nearest"]
+    assert (nearest["id"], nearest["score"]) == (verdict.nearest.statement.id, round(verdict.nearest.score, 4))
+    assert sum(c["nearest"] is not None for c in commitments) == len(shown)
 
 
 def test_json_gives_the_part_models_reading_of_each_clause(seed_audit):

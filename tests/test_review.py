@@ -161,8 +161,8 @@ def _other_pair(book, column):
 @pytest.mark.parametrize("edit, message", [
     (_delete_sheet, "sheet 承诺 is missing (found 匹配对, 汇总, 说明); use the pairs.xlsx that tracker audit wrote"),
     (_delete_column, "sheet 承诺, row 1: column 人工评定 is missing (deleted or renamed?)"),
-    (_unknown_value, "sheet 承诺, cell N9: 人工评定 must be one of 已落实、部分落实、未见下文、不是承诺 (found '基本完成')"),
-    (_unknown_statement, "sheet 承诺, cell O9: E999 is not a statement of the review"),
+    (_unknown_value, "sheet 承诺, cell O9: 人工评定 must be one of 已落实、部分落实、未见下文、不是承诺 (found '基本完成')"),
+    (_unknown_statement, "sheet 承诺, cell P9: E999 is not a statement of the review"),
     (_other_pair, "reviews of another report pair (2022: 关于广州市越秀区2021年国民经济和社会发展规划执行情况与2022年计划草案的报告)"),
 ])
 def test_bad_workbook_is_one_line_exit_2(audited, tmp_path, edit, message):

@@ -213,6 +213,7 @@ class Verdict:
     targets: list[TargetCheck] = field(default_factory=list)
     repeat: Evidence | None = None  # carried over: the next plan promises it again
     review: Review | None = None  # a reviewer's verdict, which decides
+    nearest: Evidence | None = None  # missing: the statement that came closest, to check (not evidence)
     aside: float = 0.0  # the judge's P that readers would call the sentence no commitment at all
 
     @property

@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from . import params
-from .model import Candidates, Item, Quantity, TargetCheck, Verdict
+from .model import Candidates, Evidence, Item, Quantity, TargetCheck, Verdict
 from .quantities import RATE_UNITS
 
 COMPLETION = re.compile(r"完成|建成|开设|成立|出台|制定|印发|开业|竣工|实现|创建|通过")
@@ -273,6 +273,15 @@ def _parts_reason(candidates: Candidates, readings: list[str], targets: list[Tar
     return f"{met}{_count_word(len(concrete))}项内容中{'、'.join(said)}{unseen}。"
 
 
+def _nearest(candidates: Candidates) -> Evidence | None:
+    """The statement the judge found closest to a commitment it rates missing, when its
+    P(evidence) reaches params.NEAREST_PROBABILITY: where a deputy checks the silence first."""
+    probability = _probability(candidates)
+    if not candidates.read or probability.max() < params.NEAREST_PROBABILITY:
+        return None
+    return Evidence(candidates.read[0], float(probability[:, 0].max()), {})
+
+
 def read_parts(clause_rows: list[np.ndarray], parts) -> list[np.ndarray]:
     """`parts(features) -> P of each part status` over every commitment's clause rows in one call,
     split back per commitment."""
@@ -309,7 +318,7 @@ def rate(candidates: Candidates, chances: dict[str, float], parts: np.ndarray) -
     def verdict(status: str, confidence: float, reason: str) -> Verdict:
         evidence = [] if status == "missing" else candidates.evidence
         return Verdict(item, status, confidence, reason, evidence, clauses, readings if evidence else ["none"] * len(clauses),
-                       targets, candidates.repeat)
+                       targets, candidates.repeat, nearest=_nearest(candidates) if status == "missing" else None)
 
     if not candidates.evidence or (chances["missing"] >= params.MISSING_PROBABILITY and not reported):
         return verdict("missing", 1.0 - addressed, "执行情况未见下文：没有一条表述提到这项承诺。")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from ..model import Audit, Chain, Extraction, Item, Quantity, Report, Sentence
+from ..model import Audit, Chain, Evidence, Extraction, Item, Quantity, Report, Sentence
 from ..review import agreement
 
 EXTRACT_FORMAT = "tracker-extract/1"
@@ -58,6 +58,12 @@ def extraction_document(extraction: Extraction) -> dict:
     }
 
 
+def _sentence_json(found: Evidence) -> dict:
+    """A statement or next-plan commitment found for a commitment, without its signals."""
+    return {"id": found.statement.id, "text": found.statement.text, "score": round(found.score, 4),
+            "chapter": found.statement.chapter, "location": location_json(found.statement.sentence)}
+
+
 def audit_document(audit: Audit) -> dict:
     commitments = []
     for verdict in audit.verdicts:
@@ -74,13 +80,8 @@ def audit_document(audit: Audit) -> dict:
             "maybe_not_a_commitment": round(verdict.aside, 3),
             "location": location_json(item.sentence),
             "carried_over": verdict.carried_over,
-            "repeated_in": {
-                "id": verdict.repeat.statement.id,
-                "text": verdict.repeat.statement.text,
-                "score": round(verdict.repeat.score, 4),
-                "chapter": verdict.repeat.statement.chapter,
-                "location": location_json(verdict.repeat.statement.sentence),
-            } if verdict.repeat else None,
+            "repeated_in": _sentence_json(verdict.repeat) if verdict.repeat else None,
+            "nearest": _sentence_json(verdict.nearest) if verdict.nearest else None,
             "clauses": [{"text": c, "evidenced": ok, "reading": r}
                         for c, ok, r in zip(verdict.clauses, verdict.covered, verdict.readings)],
             "targets": [

@@ -40,6 +40,9 @@ TEXT = {
         "unknown": "未报告",
         "no_targets": "本计划没有可对照的量化指标。",
         "missing_list": "未见下文的承诺",
+        "nearest_intro": "带“最接近的表述”的，是判定模型读到的最接近的一条，它判断这条表述并未说到该承诺（未采信）；"
+                         "回顾中若有下文，多半就在这里，请先核对。",
+        "nearest": "最接近的表述（未采信）：{id}“{text}”",
         "none": "无。",
         "partial_list": "部分落实的承诺",
         "unreported_part": "未见下文的部分",
@@ -104,6 +107,9 @@ TEXT = {
         "unknown": "not reported",
         "no_targets": "The plan has no numeric target to compare.",
         "missing_list": "Commitments the review does not mention",
+        "nearest_intro": "Where a \"nearest statement\" is given, it is the one the judge found closest but did not "
+                         "accept as speaking to the commitment; if the review does report it, look there first.",
+        "nearest": "nearest statement (not accepted): {id} \"{text}\"",
         "none": "None.",
         "partial_list": "Partly reported commitments",
         "unreported_part": "Parts not reported",
@@ -232,8 +238,14 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
 
     out += [f"## {t['missing_list']}", ""]
     missing = [v for v in audit.verdicts if v.final == "missing"]
-    out += [f"{i}. {cell(v.commitment.text)}（{v.commitment.id}，{cell(v.commitment.chapter)}）"
-            + (t["aside_mark"] if v.flagged_aside else "") for i, v in enumerate(missing, 1)] or [t["none"]]
+    if any(v.nearest for v in missing):
+        out += [t["nearest_intro"], ""]
+    for i, v in enumerate(missing, 1):
+        out.append(f"{i}. {cell(v.commitment.text)}（{v.commitment.id}，{cell(v.commitment.chapter)}）"
+                   + (t["aside_mark"] if v.flagged_aside else ""))
+        if v.nearest:
+            out.append("   " + t["nearest"].format(id=v.nearest.statement.id, text=cell(v.nearest.statement.text)))
+    out += [] if missing else [t["none"]]
     out += [""]
 
     out += [f"## {t['partial_list']}", ""]

@@ -31,6 +31,7 @@ HOW_TO_REVIEW = [
     "复核方法：在“承诺”工作表的“人工评定”列选择 已落实 / 部分落实 / 未见下文 / 不是承诺（留空表示同意程序评定、未复核），",
     "在“人工采信的证据”列填写引文编号（如 E012，多个用逗号分隔，编号见“匹配对”工作表）或直接粘贴原文，",
     "并填写“复核人”和“复核意见”。其余各列和本工作表受保护，请勿修改、删除或改名；可以排序和筛选。",
+    "未见下文的承诺若有“最接近的表述（未采信）”，请先核对这一条：程序判断它没有说到该承诺；若其实说到了，把它的原文粘贴到“人工采信的证据”列。",
     "交回后运行：tracker review 本文件.xlsx --out 输出目录",
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,6 +58,7 @@ def frames(audit: Audit) -> dict[str, pd.DataFrame]:
             "理由": verdict.reason,
             "可能不是承诺": "是" if verdict.likely_aside else "",
             "最佳引文": verdict.evidence[0].statement.text if verdict.evidence else "",
+            "最接近的表述（未采信）": verdict.nearest.statement.text if verdict.nearest else "",
             "目标": "；".join(c.target.text for c in checks),
             "报告数值": "；".join(c.actual.text if c.actual else "—" for c in checks),
             "次年再提": "是" if verdict.carried_over else "",
