@@ -241,7 +241,8 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
     if any(v.nearest for v in missing):
         out += [t["nearest_intro"], ""]
     for i, v in enumerate(missing, 1):
-        out.append(f"{i}. {cell(v.commitment.text)}（{v.commitment.id}，{cell(v.commitment.chapter)}）"
+        where = "，".join(filter(None, (v.commitment.id, cell(v.commitment.chapter))))  # the targets have no chapter
+        out.append(f"{i}. {cell(v.commitment.text)}（{where}）"
                    + (t["aside_mark"] if v.flagged_aside else ""))
         if v.nearest:
             out.append("   " + t["nearest"].format(id=v.nearest.statement.id, text=cell(v.nearest.statement.text)))
