@@ -144,3 +144,7 @@ def test_prune_removes_what_no_judge_encodes_with(tmp_path, monkeypatch):
     assert len(list((model_dir / "tuned").iterdir())) == 2 and len(list(embeddings.iterdir())) == 2
     again = CliRunner().invoke(cli, ["model", "prune", "--judges", str(judges)])
     assert again.output == "removed 0 folders (0 MB); kept what 3 adapter sets use\n"
+    empty = CliRunner().invoke(cli, ["model", "prune", "--judges", str(tmp_path)])
+    assert (empty.exit_code, empty.output) == (2, f"Error: {tmp_path}: no judge file (*.json.gz) to keep the encoders "
+                                                   "of; nothing removed\n")
+    assert len(list((model_dir / "tuned").iterdir())) == 2

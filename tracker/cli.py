@@ -10,7 +10,7 @@ from rich.console import Console
 
 from . import evaluate, fetch, pipeline, render, review
 from .encoder import BACKENDS, Encoder, export_onnx, fetch_default, unused
-from .errors import TrackerError
+from .errors import ModelError, TrackerError
 from .judge import DEFAULT_JUDGE, JUDGE_SUFFIX, Judge
 from .model import Chain, Options
 from .render import jsonout, terminal
@@ -235,8 +235,11 @@ def model_prune(judges: Path, dry_run: bool):
     (neither its adapters' mean nor either adapter alone, as `make judge` uses them): rebuilding
     the adapters leaves the old ones behind, about 90 MB per export. Another model's cached
     embeddings go too; a cache only saves time."""
+    files = sorted(judges.glob(f"*{JUDGE_SUFFIX}"))
+    if not files:
+        raise ModelError(f"{judges}: no judge file (*{JUDGE_SUFFIX}) to keep the encoders of; nothing removed")
     keep = []
-    for path in sorted(judges.glob(f"*{JUDGE_SUFFIX}")):
+    for path in files:
         adapters = Judge.load(path).adapters
         keep += [adapters, *((adapter,) for adapter in adapters)]
     folders = unused(keep, fetch.default_model_dir())

@@ -210,9 +210,9 @@ def export_onnx(directory: str | Path, log=print, adapters: tuple[Path, ...] = (
     return target
 
 
-def cache_key(spec: str, backend: str, digest: str) -> str:
+def cache_key(spec: str, backend: str, digest: str, max_seq_length: int = MAX_SEQ_LENGTH) -> str:
     """The embedding cache's folder for a model, a backend and an adapter digest."""
-    return hashlib.sha1(f"{spec}|{MAX_SEQ_LENGTH}|{backend}|{digest}".encode()).hexdigest()[:16]
+    return hashlib.sha1(f"{spec}|{max_seq_length}|{backend}|{digest}".encode()).hexdigest()[:16]
 
 
 def unused(adapter_sets: list[tuple[Path, ...]], model_dir: Path, cache_dir: Path | None = None) -> list[Path]:
@@ -284,7 +284,7 @@ class Encoder:
 
     @property
     def cache(self) -> Path:
-        return self.cache_base / cache_key(self.spec, self.backend, self._digest)
+        return self.cache_base / cache_key(self.spec, self.backend, self._digest, self.max_seq_length)
 
     def _onnx_file(self) -> Path:
         return onnx_path(Path(self._path), self._digest)
