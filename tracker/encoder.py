@@ -220,7 +220,8 @@ def unused(adapter_sets: list[tuple[Path, ...]], model_dir: Path, cache_dir: Pat
     `adapter_sets` would use: what judges since rebuilt (and other models) left behind, about 90 MB
     per export. The plain model's are always in use."""
     digests = {adapters_digest(adapters) for adapters in adapter_sets} | {""}
-    keys = {cache_key(fetch.DEFAULT_NAME, backend, digest) for backend in BACKENDS[1:] for digest in digests}
+    keys = {cache_key(fetch.DEFAULT_NAME, backend, digest) for backend in BACKENDS if backend != "auto"
+            for digest in digests}
     folders = [(model_dir / "tuned", digests), (cache_root(cache_dir) / "embeddings", keys)]
     return [found for parent, used in folders if parent.is_dir()
             for found in sorted(parent.iterdir()) if found.is_dir() and found.name not in used]

@@ -153,14 +153,10 @@ def _distribute(text: str, quantities: list[Quantity]) -> list[Quantity]:
         shared_qualifier = quantities[indices[-1]].qualifier
         for index, measure in zip(indices, subjects):
             quantity = quantities[index]
-            kind, sign = quantity.kind, 1.0
-            if quantity.unit in RATE_UNITS:
-                if GROWTH.search(verb):
-                    kind = "growth"
-                elif DECLINE.search(verb):
-                    kind, sign = "change", -1.0
-            value, upper = quantity.value, quantity.upper
-            if kind != quantity.kind:
+            kind, value, upper = quantity.kind, quantity.value, quantity.upper
+            sign = 1.0 if GROWTH.search(verb) else -1.0 if DECLINE.search(verb) else 0.0
+            if quantity.unit in RATE_UNITS and sign:  # the verb decides the kind, and so the sign
+                kind = "growth" if sign > 0 else "change"
                 value, upper = sign * abs(value), sign * abs(upper) if upper is not None else None
             quantities[index] = replace(quantity, measure=measure, kind=kind, value=value, upper=upper,
                                         qualifier=quantity.qualifier or shared_qualifier)

@@ -276,10 +276,10 @@ def _parts_reason(candidates: Candidates, readings: list[str], targets: list[Tar
 def _nearest(candidates: Candidates) -> Evidence | None:
     """The statement the judge found closest to a commitment it rates missing, when its
     P(evidence) reaches params.NEAREST_PROBABILITY: where a deputy checks the silence first."""
-    probability = _probability(candidates)
-    if not candidates.read or probability.max() < params.NEAREST_PROBABILITY:
+    best = float(_probability(candidates)[:, 0].max())  # `read` is strongest first
+    if not candidates.read or best < params.NEAREST_PROBABILITY:
         return None
-    return Evidence(candidates.read[0], float(probability[:, 0].max()), {})
+    return Evidence(candidates.read[0], best, {})
 
 
 def read_parts(clause_rows: list[np.ndarray], parts) -> list[np.ndarray]:

@@ -246,7 +246,8 @@ def render(audit: Audit, lang: str = "zh", chart: str | None = None) -> str:
                    + (t["aside_mark"] if v.flagged_aside else ""))
         if v.nearest:
             out.append("   " + t["nearest"].format(id=v.nearest.statement.id, text=cell(v.nearest.statement.text)))
-    out += [] if missing else [t["none"]]
+    if not missing:
+        out.append(t["none"])
     out += [""]
 
     out += [f"## {t['partial_list']}", ""]
