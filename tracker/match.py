@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -96,9 +97,11 @@ class SignalMatrix:
     clauses: list[str]
     signals: dict[str, np.ndarray]  # name -> (clauses, statements)
 
+    @cached_property
     def logits(self) -> np.ndarray:
         """Logistic fusion, less a penalty for statements that another clause claims more strongly:
-        a statement reports mostly on one thing, so a weaker claim on it is mostly topical."""
+        a statement reports mostly on one thing, so a weaker claim on it is mostly topical. Computed
+        once: pair_blocks and candidates both read it."""
         total = np.full(next(iter(self.signals.values())).shape, params.BIAS, dtype=np.float64)
         for name, weight in params.WEIGHTS.items():
             total += weight * self.signals[name]
@@ -234,7 +237,7 @@ def repeats(commitments: list[Item], next_plan: list[Item], matrix: SignalMatrix
     """Per commitment, the next plan's commitment that promises the same thing again (carried
     over), when their fused logit reaches params.CARRIED_LOGIT; `matrix` is signals(commitments,
     next_plan)."""
-    logits = matrix.logits()
+    logits = matrix.logits
     rows_of = matrix.item_rows()
     result: list[Evidence | None] = []
     for index in range(len(commitments)):
@@ -284,7 +287,7 @@ def _common_run(a: str, b: str) -> int:
 def pair_blocks(commitments: list[Item], statements: list[Item], matrix: SignalMatrix) -> list[PairBlock]:
     """The judge's input: for each commitment, its params.CANDIDATE_LIMIT strongest statements by
     fused score, and the features of every (clause, candidate) pair."""
-    logits = matrix.logits()
+    logits = matrix.logits
     rows_of = matrix.item_rows()
     if not statements or not matrix.clauses:
         return [PairBlock(rows_of.get(i, []), [], np.zeros((0, len(PAIR_FEATURES)))) for i in range(len(commitments))]
@@ -347,7 +350,7 @@ def candidates(commitments: list[Item], statements: list[Item], matrix: SignalMa
     signal features, and its repeat in the next plan (see `repeats`).
     `probabilities[i]` is the judge's P(evidence) for the rows of `blocks[i]` (see pair_blocks);
     `concrete[row]` says whether the judge reads clause `row` as a checkable part, not framing."""
-    logits = matrix.logits()
+    logits = matrix.logits
     rows_of = matrix.item_rows()
     result: list[Candidates] = []
     for index, (item, block, flat) in enumerate(zip(commitments, blocks, probabilities)):
