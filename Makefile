@@ -42,7 +42,9 @@ kfold: $(STAMP) $(MODEL)
 
 # The encoder adapters (models/judge/*.adapter.npz, two per judge, 0.6 MB each) are committed as
 # well; this retrains them from data/ (one thread, fixed seeds: the same files on one machine;
-# 5–9 minutes each, about 80 minutes for all twelve), after which `make judge` must follow
-# (`tracker model prune` then frees the exports and embeddings of the old adapters).
+# 5–9 minutes each, about 80 minutes for all twelve), then rebuilds the judge files on them and frees
+# the exports and embeddings of the old adapters (`tracker model prune`).
 adapters: $(STAMP) $(MODEL)
 	$(BIN)/python -m tracker.learn.tune
+	$(MAKE) judge
+	$(BIN)/tracker model prune
