@@ -10,8 +10,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from difflib import SequenceMatcher
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz, process
