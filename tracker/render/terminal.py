@@ -78,9 +78,12 @@ def audit_report(console: Console, audit: Audit, details: bool = False) -> None:
     table.add_column("status", no_wrap=True)
     table.add_column("best evidence", ratio=3, overflow="fold")
     for verdict in audit.verdicts:
-        best = _short(verdict.evidence[0].statement.text, 60) if verdict.evidence else "—"
-        if verdict.nearest and not verdict.evidence:  # not evidence: where to check the silence first
+        if verdict.evidence:
+            best = _short(verdict.evidence[0].statement.text, 60)
+        elif verdict.nearest:  # not evidence: where to check the silence first
             best = Text(f"nearest, not accepted: {_short(verdict.nearest.statement.text, 40)}", style="dim")
+        else:
+            best = "—"
         status = verdict.final + (" (reviewed)" if verdict.review else " (maybe no commitment)" if verdict.flagged_aside else "")
         table.add_row(verdict.commitment.id, _short(verdict.commitment.text, 60),
                       Text(status, style=STATUS_STYLE[verdict.final]), best)
